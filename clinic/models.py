@@ -1,0 +1,100 @@
+"""The clinic's identity: name, logo, colours and contact details used on patient pages and handouts."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB, for example #0b5394."))
+# WCAG 2.2 AA asks 4.5:1 for normal text. Clinic colours are used for text on white and for white text
+# on the colour, so both must hold; with white fixed these are the same ratio.
+MIN_CONTRAST = 4.5
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG relative luminance of a #RRGGBB colour."""
+
+    def channel(hex_pair: str) -> float:
+        value = int(hex_pair, 16) / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_with_white(colour: str) -> float:
+    return 1.05 / (relative_luminance(colour) + 0.05)
+
+
+def validate_contrast_with_white(colour: str) -> None:
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour or ""):
+        return  # the format validator reports this
+    ratio = contrast_with_white(colour)
+    if ratio < MIN_CONTRAST:
+        raise ValidationError(
+            _(
+                "%(colour)s has a contrast of %(ratio).1f:1 with white; patients with poor eyesight need at "
+                "least 4.5:1. Choose a darker colour."
+            ),
+            params={"colour": colour, "ratio": ratio},
+            code="low_contrast",
+        )
+
+
+class Clinic(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("short name in links"), max_length=60, unique=True)
+    logo = models.ImageField(_("logo"), upload_to="clinic-logos/", blank=True)
+    logo_alt_text = models.CharField(
+        _("logo description"),
+        max_length=200,
+        blank=True,
+        help_text=_("Read aloud to patients who use a screen reader. Leave empty to use the clinic name."),
+    )
+    primary_colour = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        default="#0b5394",
+        validators=[HEX_COLOUR, validate_contrast_with_white],
+        help_text=_("Headings and the header bar. Must be dark enough to read on white (4.5:1)."),
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default="#8a3b12",
+        validators=[HEX_COLOUR, validate_contrast_with_white],
+        help_text=_("Links and highlights. Must be dark enough to read on white (4.5:1)."),
+    )
+    address = models.TextField(_("address"), max_length=500, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    urgent_care_advice = models.TextField(
+        _("urgent-care advice"),
+        max_length=600,
+        blank=True,
+        help_text=_(
+            "What a patient should do out of hours or in an emergency, e.g. 'Call 111, or 999 in an emergency.'"
+        ),
+    )
+    is_default = models.BooleanField(
+        _("default clinic"), default=False, help_text=_("Used when a link or handout does not name a clinic.")
+    )
+
+    class Meta:
+        verbose_name = _("clinic")
+        verbose_name_plural = _("clinics")
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="clinic_one_default"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def logo_description(self) -> str:
+        return self.logo_alt_text or str(_("%(name)s logo") % {"name": self.name})

@@ -1,0 +1,489 @@
+"""The staff side: leaflets, versions and their sign-off. Every change calls a service in `education.services`."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from education import selectors, services
+from education.content import READABILITY_TARGET_GRADE, compare_versions, readability
+from education.forms import CommentForm, LeafletVersionForm, NewDraftForm
+from education.models import AuditEvent, HelpSign, Leaflet, LeafletVersion
+
+Status = LeafletVersion.Status
+
+
+def _version_url(version: LeafletVersion) -> str:
+    return reverse("admin:education_leafletversion_change", args=[version.pk])
+
+
+# --- leaflets ---------------------------------------------------------------------------------------------
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = gettext_lazy("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", gettext_lazy("Review overdue")), ("soon", gettext_lazy("Due within 90 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"overdue", "soon"}:
+            return queryset.filter(selectors.review_due_filter(self.value()))
+        return queryset
+
+
+@admin.register(Leaflet)
+class LeafletAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "current_version", "open_draft", "review_due"]
+    list_filter = [ReviewDueFilter, "topic"]
+    search_fields = ["name", "slug", "topic", "tags", "versions__title"]
+    fields = ["name", "slug", "topic", "tags", "review_interval_months", "owner"]
+    change_form_template = "admin/education/leaflet/change_form.html"
+    object_history_template = "admin/education/history.html"
+
+    def get_queryset(self, request):
+        return selectors.leaflets_for_admin()
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["slug"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # leaflets are retired, never deleted: their history must stay
+
+    @admin.display(description=gettext_lazy("published version"), ordering="published_number")
+    def current_version(self, obj):
+        if obj.published_number is None:
+            return _("none")
+        return f"v{obj.published_number}: {obj.published_title}"
+
+    @admin.display(description=gettext_lazy("open draft"))
+    def open_draft(self, obj):
+        if obj.open_status is None:
+            return "–"
+        return f"v{obj.open_number} ({Status(obj.open_status).label})"
+
+    @admin.display(description=gettext_lazy("review due"), ordering="published_review_due")
+    def review_due(self, obj):
+        due = obj.published_review_due
+        if due is None:
+            return "–"
+        if due < timezone.localdate():
+            return format_html('<strong class="overdue">{} {}</strong>', _("OVERDUE since"), due.isoformat())
+        return due.isoformat()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.leaflet_update(leaflet=obj, user=request.user, changed=form.changed_data)
+        else:
+            created = services.leaflet_create(
+                user=request.user,
+                slug=obj.slug,
+                name=obj.name,
+                topic=obj.topic,
+                tags=obj.tags,
+                review_interval_months=obj.review_interval_months,
+                owner=obj.owner,
+            )
+            obj.pk = created.pk
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/new-draft/",
+                self.admin_site.admin_view(self.new_draft_view),
+                name="education_leaflet_new_draft",
+            ),
+            path("<int:pk>/retire/", self.admin_site.admin_view(self.retire_view), name="education_leaflet_retire"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        leaflet = self.get_object(request, object_id)
+        extra = {}
+        if leaflet is not None:
+            extra = {
+                "versions": leaflet.versions.select_related("created_by", "approved_by").order_by(
+                    "language", "-number"
+                ),
+                "can_edit": services.can_edit(request.user),
+                "can_retire": services.can_retire(request.user)
+                and leaflet.versions.filter(status=Status.PUBLISHED).exists(),
+                "new_draft_form": NewDraftForm(),
+            }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def new_draft_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        leaflet = get_object_or_404(Leaflet, pk=pk)
+        if not services.can_edit(request.user):
+            raise PermissionDenied
+        form = NewDraftForm(request.POST)
+        back = reverse("admin:education_leaflet_change", args=[pk])
+        if not form.is_valid():
+            messages.error(request, _("Choose a language for the new draft."))
+            return HttpResponseRedirect(back)
+        language = form.cleaned_data["language"]
+        based_on = None
+        if form.cleaned_data.get("based_on"):
+            based_on = leaflet.versions.filter(pk=form.cleaned_data["based_on"]).first()
+            if based_on is None:
+                messages.error(request, _("That version does not belong to this leaflet."))
+                return HttpResponseRedirect(back)
+        else:
+            based_on = (
+                leaflet.versions.filter(language=language).exclude(status=Status.DISCARDED).order_by("-number").first()
+            )
+        try:
+            version = services.version_create_draft(
+                leaflet=leaflet,
+                user=request.user,
+                language=language,
+                based_on=based_on,
+                change_note=_("Describe what you changed and why."),
+            )
+        except services.NotPermitted as error:
+            raise PermissionDenied(str(error)) from error
+        except services.WorkflowError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(back)
+        messages.success(request, _("Draft version %(number)d created. Edit it below.") % {"number": version.number})
+        return HttpResponseRedirect(_version_url(version))
+
+    def retire_view(self, request, pk):
+        leaflet = get_object_or_404(Leaflet, pk=pk)
+        if not services.can_retire(request.user):
+            raise PermissionDenied
+        form = CommentForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.leaflet_retire(leaflet=leaflet, user=request.user, comment=form.cleaned_data["comment"])
+            except services.WorkflowError as error:
+                form.add_error("comment", str(error))
+            else:
+                messages.success(request, _("%(name)s is withdrawn: patients no longer see it.") % {"name": leaflet})
+                return HttpResponseRedirect(reverse("admin:education_leaflet_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "leaflet": leaflet,
+            "form": form,
+            "title": _("Retire %(name)s") % {"name": leaflet},
+        }
+        return TemplateResponse(request, "admin/education/leaflet/retire.html", context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        leaflet = self.get_object(request, object_id)
+        if leaflet is None or not self.has_view_permission(request, leaflet):
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": leaflet,
+            "events": selectors.leaflet_events(leaflet),
+            "title": _("History: %(name)s") % {"name": leaflet},
+        }
+        return TemplateResponse(request, self.object_history_template, context)
+
+
+# --- versions ---------------------------------------------------------------------------------------------
+
+
+class HelpSignInline(admin.TabularInline):
+    model = HelpSign
+    fields = ["urgency", "text"]
+    extra = 1
+    max_num = services.MAX_HELP_SIGNS
+    verbose_name_plural = gettext_lazy("When to get help (one sign per row; least urgent first)")
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and obj.status == Status.DRAFT and services.can_edit(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is not None and obj.status == Status.DRAFT and services.can_edit(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and obj.status == Status.DRAFT and services.can_edit(request.user)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is not None and obj.status == Status.DRAFT else 0
+
+
+@admin.register(LeafletVersion)
+class LeafletVersionAdmin(admin.ModelAdmin):
+    form = LeafletVersionForm
+    inlines = [HelpSignInline]
+    list_display = ["title", "leaflet", "number", "language", "status", "created_by", "approved_by", "review_due"]
+    list_filter = ["status", "language", "leaflet"]
+    search_fields = ["title", "leaflet__name", "leaflet__slug"]
+    list_select_related = ["leaflet", "created_by", "approved_by"]
+    change_form_template = "admin/education/leafletversion/change_form.html"
+    object_history_template = "admin/education/history.html"
+    DRAFT_FIELDSETS = [
+        (None, {"fields": ["leaflet", "number", "language", "status", "readability"]}),
+        (gettext_lazy("Patient-facing content"), {"fields": ["title", "summary", "body", "references"]}),
+        (gettext_lazy("For the reviewer"), {"fields": ["change_note", "seen_revision"]}),
+    ]
+    READ_FIELDSETS = [
+        (None, {"fields": ["leaflet", "number", "language", "status", "readability"]}),
+        (gettext_lazy("Patient-facing content"), {"fields": ["title", "summary", "rendered_body", "references"]}),
+        (
+            gettext_lazy("Sign-off"),
+            {
+                "fields": [
+                    "change_note", "created_by", "contributor_names", "approved_by", "approved_at", "published_at",
+                    "retired_at", "review_due", "based_on", "translation_of", "content_hash",
+                ]
+            },
+        ),
+    ]  # fmt: skip
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and self.has_change_permission(request, obj):
+            return self.DRAFT_FIELDSETS
+        return self.READ_FIELDSETS
+
+    def get_readonly_fields(self, request, obj=None):
+        base = ["leaflet", "number", "language", "status", "readability"]
+        if obj is not None and self.has_change_permission(request, obj):
+            return base
+        return [*base, "title", "summary", "rendered_body", "references", "change_note", "created_by",
+                "contributor_names", "approved_by", "approved_at", "published_at", "retired_at", "review_due",
+                "based_on", "translation_of", "content_hash"]  # fmt: skip
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("leaflet", "created_by", "approved_by")
+
+    def has_add_permission(self, request):
+        return False  # drafts are started from the leaflet's page, so they always belong to a leaflet
+
+    def has_change_permission(self, request, obj=None):
+        if not services.can_edit(request.user):
+            return False
+        return obj is None or obj.status == Status.DRAFT
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # versions are discarded or retired, never deleted
+
+    @admin.display(description=gettext_lazy("readability"))
+    def readability(self, obj):
+        score = readability(
+            title=obj.title,
+            summary=obj.summary,
+            body=obj.body,
+            help_signs=[sign.text for sign in obj.help_signs.all()],
+            language=obj.language,
+        )
+        if score.grade is None:
+            return _("Not enough text to measure yet.")
+        verdict = (
+            _("meets the target") if score.meets_target else _("ABOVE the target: use shorter sentences and words")
+        )
+        return format_html(
+            "{} <strong>{}</strong> ({} {}) – {}; {} {}",
+            _("Flesch-Kincaid grade"),
+            f"{score.grade:.1f}",
+            _("target"),
+            f"{READABILITY_TARGET_GRADE:.0f} {_('or lower')}",
+            verdict,
+            score.words,
+            _("words"),
+        )
+
+    @admin.display(description=gettext_lazy("body"))
+    def rendered_body(self, obj):
+        return format_html('<div class="leaflet-body-preview">{}</div>', obj.body_html())
+
+    @admin.display(description=gettext_lazy("written or edited by"))
+    def contributor_names(self, obj):
+        return ", ".join(str(c.user) for c in obj.contributors.select_related("user"))
+
+    def save_model(self, request, obj, form, change):
+        """Saving happens in save_related, once the signs are known, through the service."""
+
+    def save_related(self, request, form, formsets, change):
+        signs = []
+        for formset in formsets:
+            for sign_form in formset.forms:
+                data = getattr(sign_form, "cleaned_data", None)
+                if not data or data.get("DELETE"):
+                    continue
+                signs.append(services.HelpSignData(urgency=data.get("urgency", ""), text=data.get("text", "")))
+        cleaned = form.cleaned_data
+        services.version_edit_draft(
+            version=form.instance,
+            user=request.user,
+            expected_revision=cleaned["seen_revision"],
+            title=cleaned["title"],
+            summary=cleaned["summary"],
+            body=cleaned["body"],
+            references=cleaned.get("references", ""),
+            change_note=cleaned["change_note"],
+            help_signs=signs,
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.StaleEdit as error:
+            messages.error(request, str(error))
+        except services.NotPermitted as error:
+            raise PermissionDenied(str(error)) from error
+        except services.WorkflowError as error:
+            messages.error(request, str(error))
+        return HttpResponseRedirect(request.path)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        version = self.get_object(request, object_id)
+        extra = {}
+        if version is not None:
+            compare_with = selectors.default_comparison(version)
+            extra = {
+                "version": version,
+                "workflow_actions": services.available_actions(version=version, user=request.user),
+                "comment_form": CommentForm(),
+                "compare_with": compare_with,
+                "is_contributor": services.is_contributor(version=version, user=request.user),
+            }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/workflow/<slug:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="education_leafletversion_workflow",
+            ),
+            path(
+                "<int:pk>/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="education_leafletversion_compare",
+            ),
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="education_leafletversion_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    WORKFLOW = {
+        "submit": (services.version_submit, gettext_lazy("Submitted for clinical review.")),
+        "approve": (services.version_approve_and_publish, gettext_lazy("Approved and published. Patients now see this version.")),
+        "send_back": (services.version_send_back, gettext_lazy("Sent back to the authors as a draft.")),
+        "discard": (services.version_discard, gettext_lazy("Draft discarded.")),
+    }  # fmt: skip
+
+    def workflow_view(self, request, pk, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        version = get_object_or_404(LeafletVersion.objects.select_related("leaflet"), pk=pk)
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        form = CommentForm(request.POST)
+        comment = form.cleaned_data["comment"] if form.is_valid() else None
+        if comment is None:
+            messages.error(request, _("The comment is too long (2000 characters at most)."))
+            return HttpResponseRedirect(_version_url(version))
+        if action == "retire":
+            service, done = services.leaflet_retire, _("Retired: patients no longer see this leaflet.")
+            kwargs = {"leaflet": version.leaflet, "language": version.language}
+        elif action in self.WORKFLOW:
+            service, done = self.WORKFLOW[action]
+            kwargs = {"version": version}
+        else:
+            raise Http404
+        try:
+            service(user=request.user, comment=comment, **kwargs)
+        except services.NotPermitted as error:
+            raise PermissionDenied(str(error)) from error
+        except services.WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, str(done))
+        return HttpResponseRedirect(_version_url(version))
+
+    def compare_view(self, request, pk):
+        version = get_object_or_404(LeafletVersion.objects.select_related("leaflet"), pk=pk)
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        others = version.leaflet.versions.order_by("language", "-number")
+        against_id = request.GET.get("against", "")
+        if against_id:
+            if not against_id.isdigit():
+                raise Http404
+            against = get_object_or_404(others, pk=int(against_id))
+        else:
+            against = selectors.default_comparison(version)
+        old, new = (
+            (against, version)
+            if against and (against.number, against.pk) < (version.number, version.pk)
+            else (version, against)
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "version": version,
+            "against": against,
+            "old": old,
+            "new": new,
+            "others": others,
+            "lines": compare_versions(old, new) if against else [],
+            "title": _("Compare versions of %(name)s") % {"name": version.leaflet},
+        }
+        return TemplateResponse(request, "admin/education/leafletversion/compare.html", context)
+
+    def preview_view(self, request, pk):
+        version = get_object_or_404(LeafletVersion.objects.select_related("leaflet"), pk=pk)
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        response = TemplateResponse(
+            request,
+            "education/leaflet_preview.html",
+            {"version": version, "clinic": selectors.default_clinic(), "newer": None},
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        version = self.get_object(request, object_id)
+        if version is None or not self.has_view_permission(request, version):
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": version,
+            "events": selectors.version_events(version),
+            "title": _("History: %(version)s") % {"version": version},
+        }
+        return TemplateResponse(request, self.object_history_template, context)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail can be searched but never changed."""
+
+    list_display = ["at", "leaflet", "version", "action", "actor", "from_status", "to_status", "comment"]
+    list_filter = ["action", "leaflet"]
+    search_fields = ["comment", "leaflet__name", "actor__username"]
+    list_select_related = ["leaflet", "version", "actor"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,249 @@
+"""Leaflet text: sanitising rich text, measuring readability, fingerprinting and comparing versions.
+
+Whatever the browser sends, the body keeps only the tags, attributes and URL schemes listed here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import html
+import json
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import nh3
+
+ALLOWED_TAGS = frozenset({"h2", "h3", "p", "br", "strong", "em", "ul", "ol", "li", "a"})
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+ALLOWED_URL_SCHEMES = frozenset({"https", "mailto", "tel"})
+# Tags whose content is dropped with them rather than kept as text.
+DROP_CONTENT_TAGS = frozenset({"script", "style", "template", "noscript", "iframe", "object", "svg", "math"})
+READABILITY_TARGET_GRADE = 8.0
+
+_cleaner = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    clean_content_tags=set(DROP_CONTENT_TAGS),
+    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+    url_schemes=set(ALLOWED_URL_SCHEMES),
+    link_rel=None,
+    strip_comments=True,
+)
+
+_EMPTY_BLOCKS = re.compile(r"<(p|h2|h3|li|ul|ol|strong|em)>\s*</\1>")
+
+
+def sanitise_body(value: str | None) -> str:
+    """Return the body with only the allowed tags, attributes and link schemes; empty if nothing is left."""
+    if not value:
+        return ""
+    # Repeat until nothing changes: removing an empty block can empty its parent (<li><p></p></li>), and
+    # badly nested input (<h2><h2>x) is re-parsed differently once serialised. Three rounds settle it.
+    cleaned = value
+    for _round in range(4):
+        previous = cleaned
+        cleaned = _EMPTY_BLOCKS.sub("", _cleaner.clean(cleaned)).strip()
+        if cleaned == previous:
+            break
+    return cleaned
+
+
+class _TextAndBlocks(HTMLParser):
+    """Splits sanitised body HTML into readable blocks: headings, paragraphs and list items."""
+
+    BLOCKS = {"h2": "heading", "h3": "heading", "p": "paragraph", "li": "item"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str]] = []
+        self._kind: list[str] = []
+        self._text: list[list[str]] = []
+        self._href: list[str | None] = []
+        self._inner_paragraphs = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "p" and self._kind and self._kind[-1] == "item":
+            # The editor wraps list-item text in <p>: it is still the list item.
+            self._inner_paragraphs += 1
+        elif tag in self.BLOCKS:
+            if self._text and "".join(self._text[-1]).strip():
+                # A list item holding a paragraph: close the text gathered so far as its own block.
+                self._flush()
+            self._kind.append(self.BLOCKS[tag])
+            self._text.append([])
+        elif tag == "a":
+            self._href.append(dict(attrs).get("href"))
+        elif tag == "br" and self._text:
+            self._text[-1].append(" ")
+
+    def handle_endtag(self, tag):
+        if tag == "p" and self._inner_paragraphs:
+            self._inner_paragraphs -= 1
+            if self._text:
+                self._text[-1].append(" ")
+        elif tag in self.BLOCKS and self._kind:
+            self._flush(pop=True)
+        elif tag == "a" and self._href:
+            href = self._href.pop()
+            if href and self._text:
+                self._text[-1].append(f" [{href}]")
+
+    def handle_data(self, data):
+        if self._text:
+            self._text[-1].append(data)
+        elif data.strip():
+            self.blocks.append(("paragraph", " ".join(data.split())))
+
+    def _flush(self, pop: bool = False) -> None:
+        text = " ".join("".join(self._text[-1]).split())
+        kind = self._kind[-1]
+        if text:
+            self.blocks.append((kind, text))
+        if pop:
+            self._kind.pop()
+            self._text.pop()
+        else:
+            self._text[-1] = []
+
+
+def body_blocks(body_html: str) -> list[tuple[str, str]]:
+    """(kind, text) for each heading, paragraph and list item of a sanitised body; links as 'text [url]'."""
+    parser = _TextAndBlocks()
+    parser.feed(body_html or "")
+    parser.close()
+    return parser.blocks
+
+
+def plain_text(body_html: str) -> str:
+    """The body as plain sentences (link targets left out), for readability scores."""
+    parts = []
+    for _kind, text in body_blocks(body_html):
+        text = re.sub(r" \[[^\]]*\]", "", text)
+        # Headings and list items often have no full stop; end them so they count as sentences.
+        parts.append(text if text.endswith((".", "!", "?", ":")) else text + ".")
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Readability:
+    grade: float | None
+    words: int
+    language: str
+
+    @property
+    def meets_target(self) -> bool:
+        return self.grade is not None and self.grade <= READABILITY_TARGET_GRADE
+
+
+def readability(*, title: str, summary: str, body: str, help_signs: list[str], language: str = "en") -> Readability:
+    """Flesch-Kincaid grade of what the patient reads (title, summary, body and the 'get help' signs)."""
+    import textstat  # imported late: it builds its hyphenation dictionaries on import
+
+    sentences = [title, summary, plain_text(body), *help_signs]
+    text = " ".join(s if s.strip().endswith((".", "!", "?")) else s.strip() + "." for s in sentences if s.strip())
+    words = len(text.split())
+    if words < 10:
+        return Readability(grade=None, words=words, language=language)
+    textstat.set_lang(language if language in {"en", "fr"} else "en")
+    try:
+        grade = round(float(textstat.flesch_kincaid_grade(text)), 1)
+    finally:
+        textstat.set_lang("en")
+    return Readability(grade=grade, words=words, language=language)
+
+
+def content_fingerprint(
+    *, language: str, title: str, summary: str, body: str, help_signs: list[tuple[str, str]], references: str
+) -> str:
+    """SHA-256 of everything a patient sees in a version, in a stable canonical form."""
+    canonical = json.dumps(
+        {
+            "language": language,
+            "title": title,
+            "summary": summary,
+            "body": body,
+            "help_signs": [[urgency, text] for urgency, text in help_signs],
+            "references": [line.strip() for line in references.splitlines() if line.strip()],
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --- Comparing two versions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One row of a comparison: 'same', 'added', 'removed' or 'changed' (with word-level HTML)."""
+
+    change: str
+    section: str
+    kind: str
+    old_html: str
+    new_html: str
+
+
+def version_blocks(version) -> list[tuple[str, str, str]]:
+    """(section, kind, text) rows for everything a patient sees in a version, in page order."""
+    rows = [("Title", "heading", version.title), ("Summary", "paragraph", version.summary)]
+    rows += [("Body", kind, text) for kind, text in body_blocks(version.body)]
+    rows += [
+        ("When to get help", "item", f"{sign.get_urgency_display().split(':')[0]}: {sign.text}")
+        for sign in version.help_signs.all()
+    ]
+    rows += [("References", "item", ref) for ref in version.reference_list()]
+    return rows
+
+
+def _word_diff(old: str, new: str) -> tuple[str, str]:
+    old_words, new_words = old.split(), new.split()
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    old_out, new_out = [], []
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        old_part = html.escape(" ".join(old_words[a1:a2]))
+        new_part = html.escape(" ".join(new_words[b1:b2]))
+        if op == "equal":
+            old_out.append(old_part)
+            new_out.append(new_part)
+            continue
+        if old_part:
+            old_out.append(
+                f'<del><span class="visually-hidden">[removed: </span>{old_part}<span class="visually-hidden">]</span></del>'
+            )
+        if new_part:
+            new_out.append(
+                f'<ins><span class="visually-hidden">[added: </span>{new_part}<span class="visually-hidden">]</span></ins>'
+            )
+    return " ".join(old_out), " ".join(new_out)
+
+
+def compare_versions(old, new) -> list[DiffLine]:
+    """Block-by-block comparison of two versions, with changed words marked inside changed blocks."""
+    old_rows, new_rows = version_blocks(old), version_blocks(new)
+    keys_old = [f"{s}|{k}|{t}" for s, k, t in old_rows]
+    keys_new = [f"{s}|{k}|{t}" for s, k, t in new_rows]
+    matcher = difflib.SequenceMatcher(a=keys_old, b=keys_new, autojunk=False)
+    lines: list[DiffLine] = []
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            for section, kind, text in new_rows[b1:b2]:
+                lines.append(DiffLine("same", section, kind, html.escape(text), html.escape(text)))
+            continue
+        olds, news = old_rows[a1:a2], new_rows[b1:b2]
+        paired = min(len(olds), len(news)) if op == "replace" else 0
+        for (o_section, o_kind, o_text), (n_section, n_kind, n_text) in zip(olds[:paired], news[:paired], strict=True):
+            if o_section == n_section:
+                old_html, new_html = _word_diff(o_text, n_text)
+                lines.append(DiffLine("changed", n_section, n_kind, old_html, new_html))
+            else:
+                lines.append(DiffLine("removed", o_section, o_kind, html.escape(o_text), ""))
+                lines.append(DiffLine("added", n_section, n_kind, "", html.escape(n_text)))
+        for section, kind, text in olds[paired:]:
+            lines.append(DiffLine("removed", section, kind, html.escape(text), ""))
+        for section, kind, text in news[paired:]:
+            lines.append(DiffLine("added", section, kind, "", html.escape(text)))
+    return lines

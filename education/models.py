@@ -1,0 +1,307 @@
+"""Leaflets, their versions, and the append-only record of what happened to them.
+
+The rules a patient's safety depends on are held by the database (constraints here, triggers in the
+migration `0002_protect_history`), so neither a bug in Python nor a `queryset.update()` can break them.
+The service functions in `education.services` are the only code that changes these rows.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+
+from education.content import sanitise_body
+
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Heading": {"levels": [2, 3]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Link": {"enableTarget": False, "protocols": ["https", "mailto", "tel"]},
+}
+
+
+class Leaflet(models.Model):
+    """A leaflet's stable identity: its address and its place in the clinic's review cycle."""
+
+    slug = models.SlugField(
+        _("address"), max_length=80, unique=True, help_text=_("Used in the leaflet's web address; never change it.")
+    )
+    name = models.CharField(_("internal name"), max_length=120)
+    topic = models.CharField(_("topic"), max_length=80, blank=True)
+    tags = models.CharField(_("tags"), max_length=200, blank=True, help_text=_("Comma-separated."))
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("review interval (months)"),
+        default=24,
+        help_text=_("How long after publication a version is due for clinical review."),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_leaflets",
+        help_text=_("The person who keeps this leaflet up to date."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("leaflet")
+        verbose_name_plural = _("leaflets")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_interval_months__gte=1, review_interval_months__lte=60),
+                name="leaflet_review_interval_1_to_60_months",
+            ),
+        ]
+        permissions = [("retire_leaflet", _("Can retire (withdraw) a leaflet"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("education:leaflet", kwargs={"slug": self.slug})
+
+
+class LeafletVersion(models.Model):
+    """One version of a leaflet in one language. Published and retired versions never change."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
+        DISCARDED = "discarded", _("Discarded")
+
+    OPEN_STATUSES = (Status.DRAFT, Status.IN_REVIEW)
+    PUBLIC_STATUSES = (Status.PUBLISHED, Status.RETIRED)
+
+    leaflet = models.ForeignKey(Leaflet, verbose_name=_("leaflet"), on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    language = models.CharField(_("language"), max_length=10, default="en")
+    title = models.CharField(_("title"), max_length=160)
+    summary = models.TextField(
+        _("summary"), max_length=800, help_text=_("One to three short sentences: what this is and who it is for.")
+    )
+    body = ProseEditorField(
+        _("body"),
+        extensions=BODY_EDITOR_EXTENSIONS,
+        sanitize=sanitise_body,
+        blank=True,
+    )
+    references = models.TextField(_("references"), max_length=4000, blank=True, help_text=_("One per line."))
+    change_note = models.CharField(
+        _("change note"), max_length=500, help_text=_("What changed in this version and why (for the reviewer).")
+    )
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name=_("based on"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("translation of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="translations",
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    revision = models.PositiveIntegerField(
+        _("edit count"), default=1, help_text=_("Goes up with every saved edit; detects stale forms.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+    review_due = models.DateField(_("review due"), null=True, blank=True)
+    content_hash = models.CharField(_("content fingerprint (SHA-256)"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("leaflet version")
+        verbose_name_plural = _("leaflet versions")
+        ordering = ["leaflet__name", "language", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["leaflet", "language", "number"], name="version_unique_number"),
+            models.UniqueConstraint(
+                fields=["leaflet", "language"],
+                condition=Q(status="published"),
+                name="version_one_published_per_language",
+            ),
+            models.UniqueConstraint(
+                fields=["leaflet", "language"],
+                condition=Q(status__in=["draft", "in_review"]),
+                name="version_one_open_per_language",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "in_review", "published", "retired", "discarded"]),
+                name="version_status_known",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="version_number_positive"),
+            models.CheckConstraint(condition=~Q(change_note=""), name="version_change_note_required"),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("created_by")),
+                name="version_approver_not_author",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["published", "retired"])
+                | Q(
+                    approved_by__isnull=False,
+                    approved_at__isnull=False,
+                    published_at__isnull=False,
+                    review_due__isnull=False,
+                    content_hash__regex=r"^[0-9a-f]{64}$",
+                ),
+                name="version_public_is_approved",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="retired") | Q(retired_at__isnull=False), name="version_retired_has_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "review_due"], name="version_status_review_due")]
+        permissions = [
+            ("submit_leafletversion", _("Can submit a draft for clinical review")),
+            ("approve_leafletversion", _("Can approve and publish, or send back, a version")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leaflet.name} v{self.number} ({self.language}, {self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("education:leaflet_version", kwargs={"slug": self.leaflet.slug, "number": self.number})
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.PUBLIC_STATUSES
+
+    def body_html(self) -> str:
+        """The body, sanitised again on the way out; the one place rich text is marked safe."""
+        return mark_safe(sanitise_body(self.body))  # noqa: S308 - nh3 allowlist in education.content
+
+    def reference_list(self) -> list[str]:
+        return [line.strip() for line in self.references.splitlines() if line.strip()]
+
+    def help_sign_groups(self) -> list[dict]:
+        """The 'when to get help' signs grouped by urgency, least urgent first (as NHS care cards do)."""
+        signs = sorted(self.help_signs.all(), key=lambda sign: (sign.position, sign.id or 0))
+        groups = []
+        for urgency, heading, lead, action in HelpSign.GUIDANCE:
+            matching = [sign for sign in signs if sign.urgency == urgency]
+            if matching:
+                groups.append(
+                    {"urgency": urgency, "heading": heading, "lead": lead, "action": action, "signs": matching}
+                )
+        return groups
+
+
+class HelpSign(models.Model):
+    """One line of the 'when to get help' list, with how quickly the patient should act."""
+
+    class Urgency(models.TextChoices):
+        ROUTINE = "routine", _("Routine: contact the clinic at a normal time")
+        URGENT = "urgent", _("Urgent: contact the clinic or a doctor today")
+        EMERGENCY = "emergency", _("Emergency: get urgent care now")
+
+    # (urgency, box heading, lead-in, what to do) as shown to patients on page and handout.
+    GUIDANCE = [
+        ("routine", _("Non-urgent advice"), _("Contact your clinic at a normal time if:"),
+         _("Phone or email the clinic during opening hours.")),
+        ("urgent", _("Urgent advice"), _("Contact your clinic or a doctor today if:"),
+         _("Do not wait: call the clinic today. If it is closed, see a doctor today.")),
+        ("emergency", _("Get help now"), _("Get urgent medical care now if:"),
+         _("Go to urgent care or an emergency department now, or call emergency services.")),
+    ]  # fmt: skip
+
+    version = models.ForeignKey(LeafletVersion, on_delete=models.CASCADE, related_name="help_signs")
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
+    text = models.CharField(_("sign"), max_length=300)
+
+    class Meta:
+        verbose_name = _("sign to get help")
+        verbose_name_plural = _("when to get help")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(urgency__in=["routine", "urgent", "emergency"]), name="help_sign_urgency_known"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="help_sign_text_required"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_urgency_display()}: {self.text}"
+
+
+class VersionContributor(models.Model):
+    """Everyone who created or edited a version; none of them may approve it (four-eyes principle)."""
+
+    version = models.ForeignKey(LeafletVersion, on_delete=models.PROTECT, related_name="contributors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("contributor")
+        verbose_name_plural = _("contributors")
+        constraints = [models.UniqueConstraint(fields=["version", "user"], name="contributor_once_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.version_id}"
+
+
+class AuditEvent(models.Model):
+    """Append-only: who did what to which version, when, and why. Rows are never changed or deleted."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Draft created")
+        EDITED = "edited", _("Draft edited")
+        SUBMITTED = "submitted", _("Submitted for review")
+        SENT_BACK = "sent_back", _("Sent back to draft")
+        PUBLISHED = "published", _("Approved and published")
+        RETIRED = "retired", _("Retired")
+        DISCARDED = "discarded", _("Discarded")
+
+    leaflet = models.ForeignKey(Leaflet, on_delete=models.PROTECT, related_name="events")
+    version = models.ForeignKey(LeafletVersion, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12)
+    content_hash = models.CharField(_("content fingerprint"), max_length=64, blank=True)
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["leaflet", "at"], name="event_leaflet_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,101 @@
+"""Reads. Public readers only ever see published (or, by exact version, retired) content."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from clinic.models import Clinic
+from education.models import HelpSign, Leaflet, LeafletVersion
+
+Status = LeafletVersion.Status
+MAX_VERSION_NUMBER = 2**31 - 1  # larger numbers cannot exist; refuse them before they reach the database
+
+
+def _with_signs(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("leaflet").prefetch_related(
+        Prefetch("help_signs", queryset=HelpSign.objects.order_by("position", "id"))
+    )
+
+
+def published_versions(*, language: str = "en") -> QuerySet[LeafletVersion]:
+    """The current published version of every leaflet in a language, by title."""
+    return (
+        LeafletVersion.objects.filter(status=Status.PUBLISHED, language=language)
+        .select_related("leaflet")
+        .order_by("title")
+    )
+
+
+def current_public_version(*, slug: str, language: str = "en") -> LeafletVersion | None:
+    return _with_signs(
+        LeafletVersion.objects.filter(leaflet__slug=slug, language=language, status=Status.PUBLISHED)
+    ).first()
+
+
+def public_version(*, slug: str, number: int, language: str = "en") -> LeafletVersion | None:
+    """An exact published or retired version; None for drafts, discarded versions and numbers that do not exist."""
+    if not 1 <= number <= MAX_VERSION_NUMBER:
+        return None
+    return _with_signs(
+        LeafletVersion.objects.filter(
+            leaflet__slug=slug, language=language, number=number, status__in=LeafletVersion.PUBLIC_STATUSES
+        )
+    ).first()
+
+
+def leaflet_was_withdrawn(*, slug: str) -> bool:
+    """True when a leaflet was once published but has no published version now."""
+    return LeafletVersion.objects.filter(leaflet__slug=slug, status=Status.RETIRED).exists()
+
+
+def default_clinic() -> Clinic | None:
+    return Clinic.objects.order_by("-is_default", "name").first()
+
+
+def leaflets_for_admin() -> QuerySet[Leaflet]:
+    """Leaflets with their current published version's number, title and review date, and any open draft."""
+    published = LeafletVersion.objects.filter(leaflet=OuterRef("pk"), status=Status.PUBLISHED).order_by("language")
+    open_versions = LeafletVersion.objects.filter(
+        leaflet=OuterRef("pk"), status__in=LeafletVersion.OPEN_STATUSES
+    ).order_by("language")
+    return Leaflet.objects.annotate(
+        published_number=Subquery(published.values("number")[:1]),
+        published_title=Subquery(published.values("title")[:1]),
+        published_review_due=Subquery(published.values("review_due")[:1]),
+        open_status=Subquery(open_versions.values("status")[:1]),
+        open_number=Subquery(open_versions.values("number")[:1]),
+    )
+
+
+def review_due_filter(kind: str, *, today: datetime.date | None = None) -> Q:
+    """Q for leaflets whose published version is overdue ('overdue') or due within 90 days ('soon')."""
+    today = today or timezone.localdate()
+    if kind == "overdue":
+        return Q(published_review_due__lt=today)
+    return Q(published_review_due__gte=today, published_review_due__lte=today + datetime.timedelta(days=90))
+
+
+def version_events(version: LeafletVersion):
+    return version.events.select_related("actor").order_by("at", "id")
+
+
+def leaflet_events(leaflet: Leaflet):
+    return leaflet.events.select_related("actor", "version").order_by("at", "id")
+
+
+def default_comparison(version: LeafletVersion) -> LeafletVersion | None:
+    """What a version is compared with by default: a draft against the published version (else the one it
+    was copied from); any other version against the one before it."""
+    siblings = LeafletVersion.objects.filter(leaflet_id=version.leaflet_id, language=version.language).exclude(
+        pk=version.pk
+    )
+    if version.status in LeafletVersion.OPEN_STATUSES:
+        published = siblings.filter(status=Status.PUBLISHED).first()
+        if published is not None:
+            return published
+        if version.based_on_id:
+            return version.based_on
+    return siblings.filter(number__lt=version.number).exclude(status=Status.DISCARDED).order_by("-number").first()

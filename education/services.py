@@ -1,0 +1,507 @@
+"""Every change to leaflets goes through these functions.
+
+Each one is keyword-only, runs in one transaction, records the acting user in an audit event and raises
+a `WorkflowError` (with a message fit to show the user) for anything the rules forbid. The database holds
+the same rules again (see `education.models` and the `0002_protect_history` migration).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from education.content import content_fingerprint, sanitise_body
+from education.models import AuditEvent, HelpSign, Leaflet, LeafletVersion, VersionContributor
+
+Status = LeafletVersion.Status
+MAX_HELP_SIGNS = 20
+
+
+class WorkflowError(Exception):
+    """An action the leaflet rules do not allow; `str(error)` is a message for the user."""
+
+
+class NotPermitted(WorkflowError):
+    """The user lacks the role for this action, or the four-eyes rule forbids it."""
+
+
+class StaleEdit(WorkflowError):
+    """Someone else saved the draft after this user opened it."""
+
+
+@dataclass(frozen=True)
+class HelpSignData:
+    urgency: str
+    text: str
+
+
+# --- permissions -----------------------------------------------------------------------------------------
+
+
+def can_edit(user) -> bool:
+    return user.is_active and user.has_perm("education.change_leafletversion")
+
+
+def can_submit(user) -> bool:
+    return user.is_active and user.has_perm("education.submit_leafletversion")
+
+
+def can_approve(user) -> bool:
+    return user.is_active and user.has_perm("education.approve_leafletversion")
+
+
+def can_retire(user) -> bool:
+    return user.is_active and user.has_perm("education.retire_leaflet")
+
+
+def is_contributor(*, version: LeafletVersion, user) -> bool:
+    return version.created_by_id == user.pk or version.contributors.filter(user=user).exists()
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise NotPermitted(message)
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _lock_version(version: LeafletVersion) -> LeafletVersion:
+    """Lock the leaflet row (serialises every workflow change of one leaflet), then re-read the version."""
+    Leaflet.objects.select_for_update().get(pk=version.leaflet_id)
+    return LeafletVersion.objects.select_related("leaflet").get(pk=version.pk)
+
+
+def _record(*, version: LeafletVersion, user, action: str, from_status: str, comment: str = "") -> AuditEvent:
+    return AuditEvent.objects.create(
+        leaflet_id=version.leaflet_id,
+        version=version,
+        action=action,
+        actor=user,
+        from_status=from_status,
+        to_status=version.status,
+        content_hash=version.content_hash,
+        comment=comment,
+    )
+
+
+def _fingerprint(version: LeafletVersion) -> str:
+    return content_fingerprint(
+        language=version.language,
+        title=version.title,
+        summary=version.summary,
+        body=version.body,
+        help_signs=[(sign.urgency, sign.text) for sign in version.help_signs.order_by("position", "id")],
+        references=version.references,
+    )
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate_day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _validate_language(language: str) -> None:
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language not in codes:
+        raise WorkflowError(_("Unsupported language %(code)s.") % {"code": language})
+
+
+def _clean_help_signs(help_signs: list[HelpSignData]) -> list[HelpSignData]:
+    urgencies = set(HelpSign.Urgency.values)
+    cleaned = []
+    for sign in help_signs:
+        text = " ".join((sign.text or "").split())
+        if not text:
+            continue
+        if sign.urgency not in urgencies:
+            raise WorkflowError(_("Unknown urgency %(urgency)s.") % {"urgency": sign.urgency})
+        if len(text) > 300:
+            raise WorkflowError(_("A sign to get help can be at most 300 characters."))
+        cleaned.append(HelpSignData(urgency=sign.urgency, text=text))
+    if len(cleaned) > MAX_HELP_SIGNS:
+        raise WorkflowError(_("A leaflet can list at most %(n)d signs to get help.") % {"n": MAX_HELP_SIGNS})
+    return cleaned
+
+
+def _replace_help_signs(version: LeafletVersion, help_signs: list[HelpSignData]) -> None:
+    version.help_signs.all().delete()
+    HelpSign.objects.bulk_create(
+        HelpSign(version=version, position=index, urgency=sign.urgency, text=sign.text)
+        for index, sign in enumerate(help_signs)
+    )
+
+
+def _note_contributor(version: LeafletVersion, user) -> None:
+    VersionContributor.objects.get_or_create(version=version, user=user)
+
+
+# --- leaflets and drafts ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def leaflet_create(
+    *,
+    user: AbstractBaseUser,
+    slug: str,
+    name: str,
+    topic: str = "",
+    tags: str = "",
+    review_interval_months: int = 24,
+    owner=None,
+) -> Leaflet:
+    """Create a leaflet (an identity without any version yet)."""
+    _require(user.is_active and user.has_perm("education.add_leaflet"), _("You may not create leaflets."))
+    if Leaflet.objects.filter(slug=slug).exists():
+        raise WorkflowError(_("A leaflet with the address %(slug)s already exists.") % {"slug": slug})
+    leaflet = Leaflet(
+        slug=slug,
+        name=name,
+        topic=topic,
+        tags=tags,
+        review_interval_months=review_interval_months,
+        owner=owner or user,
+    )
+    leaflet.full_clean()
+    leaflet.save()
+    return leaflet
+
+
+LEAFLET_EDITABLE_FIELDS = ("name", "topic", "tags", "review_interval_months", "owner")
+
+
+@transaction.atomic
+def leaflet_update(*, leaflet: Leaflet, user: AbstractBaseUser, changed: list[str]) -> Leaflet:
+    """Save changes to a leaflet's name, topic, tags, review interval or owner. The address never changes."""
+    _require(user.is_active and user.has_perm("education.change_leaflet"), _("You may not change leaflets."))
+    fields = [name for name in changed if name in LEAFLET_EDITABLE_FIELDS]
+    if fields:
+        leaflet.full_clean()
+        leaflet.save(update_fields=fields)
+    return leaflet
+
+
+@transaction.atomic
+def version_create_draft(
+    *,
+    leaflet: Leaflet,
+    user: AbstractBaseUser,
+    language: str = "en",
+    based_on: LeafletVersion | None = None,
+    translation_of: LeafletVersion | None = None,
+    change_note: str = "",
+) -> LeafletVersion:
+    """Open a new draft, empty or copied from any earlier version of the same leaflet and language."""
+    _require(can_edit(user), _("You may not write leaflet drafts."))
+    _validate_language(language)
+    Leaflet.objects.select_for_update().get(pk=leaflet.pk)
+    if based_on is not None and (based_on.leaflet_id != leaflet.pk or based_on.language != language):
+        raise WorkflowError(_("A draft can only be copied from a version of the same leaflet and language."))
+    if translation_of is not None and (translation_of.leaflet_id != leaflet.pk or translation_of.language == language):
+        raise WorkflowError(_("A translation must translate a version of the same leaflet in another language."))
+    open_version = leaflet.versions.filter(language=language, status__in=LeafletVersion.OPEN_STATUSES).first()
+    if open_version is not None:
+        raise WorkflowError(
+            _("Version %(number)d is still open (%(status)s). Finish or discard it before starting another draft.")
+            % {"number": open_version.number, "status": open_version.get_status_display()}
+        )
+    last_number = leaflet.versions.filter(language=language).aggregate(n=Max("number"))["n"] or 0
+    source = based_on
+    version = LeafletVersion(
+        leaflet=leaflet,
+        number=last_number + 1,
+        language=language,
+        title=source.title if source else leaflet.name,
+        summary=source.summary if source else "",
+        body=source.body if source else "",
+        references=source.references if source else "",
+        change_note=change_note or _("New draft."),
+        based_on=based_on,
+        translation_of=translation_of,
+        status=Status.DRAFT,
+        created_by=user,
+    )
+    version.save()
+    if source is not None:
+        _replace_help_signs(version, [HelpSignData(s.urgency, s.text) for s in source.help_signs.all()])
+    _note_contributor(version, user)
+    version.content_hash = _fingerprint(version)
+    version.save(update_fields=["content_hash"])
+    comment = _("Copied from version %(number)d.") % {"number": source.number} if source else ""
+    _record(version=version, user=user, action=AuditEvent.Action.CREATED, from_status="", comment=comment)
+    return version
+
+
+@transaction.atomic
+def version_edit_draft(
+    *,
+    version: LeafletVersion,
+    user: AbstractBaseUser,
+    expected_revision: int,
+    title: str,
+    summary: str,
+    body: str,
+    references: str,
+    change_note: str,
+    help_signs: list[HelpSignData],
+) -> LeafletVersion:
+    """Save an edit of a draft. Refuses if anyone saved the draft since `expected_revision`."""
+    _require(can_edit(user), _("You may not edit leaflet drafts."))
+    version = _lock_version(version)
+    if version.status != Status.DRAFT:
+        raise WorkflowError(
+            _("Only drafts can be edited; this version is %(status)s.") % {"status": version.get_status_display()}
+        )
+    if version.revision != expected_revision:
+        raise StaleEdit(
+            _("Someone saved this draft after you opened it. Reload the page to see their changes, then edit again.")
+        )
+    body = sanitise_body(body)
+    if len(body) > settings.LEAFLET_MAX_BODY_CHARS:
+        raise WorkflowError(
+            _("The body is too long (%(n)d characters; the limit is %(limit)d). Split it into two leaflets.")
+            % {"n": len(body), "limit": settings.LEAFLET_MAX_BODY_CHARS}
+        )
+    if not (change_note or "").strip():
+        raise WorkflowError(_("Say in the change note what changed and why."))
+    version.title = title.strip()
+    version.summary = summary.strip()
+    version.body = body
+    version.references = "\n".join(line.strip() for line in references.splitlines() if line.strip())
+    version.change_note = change_note.strip()
+    version.revision += 1
+    version.full_clean(exclude=["leaflet", "created_by", "based_on", "translation_of", "approved_by"])
+    version.save()
+    _replace_help_signs(version, _clean_help_signs(help_signs))
+    version.content_hash = _fingerprint(version)
+    version.save(update_fields=["content_hash"])
+    _note_contributor(version, user)
+    _record(version=version, user=user, action=AuditEvent.Action.EDITED, from_status=Status.DRAFT)
+    return version
+
+
+@transaction.atomic
+def version_submit(*, version: LeafletVersion, user: AbstractBaseUser, comment: str = "") -> LeafletVersion:
+    """Hand a draft to a clinical approver."""
+    _require(can_submit(user), _("You may not submit drafts for review."))
+    version = _lock_version(version)
+    if version.status != Status.DRAFT:
+        raise WorkflowError(_("Only a draft can be submitted for review."))
+    problems = []
+    if not version.summary.strip():
+        problems.append(_("a summary"))
+    if not version.body.strip():
+        problems.append(_("a body"))
+    if not version.help_signs.exists():
+        problems.append(_("at least one sign in 'When to get help'"))
+    if problems:
+        raise WorkflowError(_("Before review the draft needs %(list)s.") % {"list": ", ".join(problems)})
+    version.status = Status.IN_REVIEW
+    version.content_hash = _fingerprint(version)
+    version.save(update_fields=["status", "content_hash", "updated_at"])
+    _record(version=version, user=user, action=AuditEvent.Action.SUBMITTED, from_status=Status.DRAFT, comment=comment)
+    return version
+
+
+@transaction.atomic
+def version_send_back(*, version: LeafletVersion, user: AbstractBaseUser, comment: str) -> LeafletVersion:
+    """Return a version in review to its authors as a draft, saying what needs to change."""
+    _require(can_approve(user), _("Only clinical approvers can send a version back."))
+    if not (comment or "").strip():
+        raise WorkflowError(_("Say what needs to change when you send a version back."))
+    version = _lock_version(version)
+    if version.status != Status.IN_REVIEW:
+        raise WorkflowError(_("Only a version in review can be sent back."))
+    version.status = Status.DRAFT
+    version.save(update_fields=["status", "updated_at"])
+    _record(
+        version=version, user=user, action=AuditEvent.Action.SENT_BACK, from_status=Status.IN_REVIEW, comment=comment
+    )
+    return version
+
+
+@transaction.atomic
+def version_approve_and_publish(
+    *, version: LeafletVersion, user: AbstractBaseUser, comment: str = ""
+) -> LeafletVersion:
+    """Sign off a version in review and publish it, retiring the version it replaces in the same transaction."""
+    _require(can_approve(user), _("Only clinical approvers can approve a version."))
+    version = _lock_version(version)
+    if version.status != Status.IN_REVIEW:
+        raise WorkflowError(_("Only a version in review can be approved."))
+    if is_contributor(version=version, user=user):
+        raise NotPermitted(
+            _("You wrote or edited this version, so another clinician must approve it (four-eyes rule).")
+        )
+    now = timezone.now()
+    previous = LeafletVersion.objects.filter(
+        leaflet_id=version.leaflet_id, language=version.language, status=Status.PUBLISHED
+    ).first()
+    if previous is not None:
+        previous.status = Status.RETIRED
+        previous.retired_at = now
+        previous.save(update_fields=["status", "retired_at", "updated_at"])
+        _record(
+            version=previous,
+            user=user,
+            action=AuditEvent.Action.RETIRED,
+            from_status=Status.PUBLISHED,
+            comment=_("Replaced by version %(number)d.") % {"number": version.number},
+        )
+    version.status = Status.PUBLISHED
+    version.approved_by = user
+    version.approved_at = now
+    version.published_at = now
+    version.review_due = _add_months(timezone.localdate(now), version.leaflet.review_interval_months)
+    version.content_hash = _fingerprint(version)
+    version.save()
+    _record(
+        version=version, user=user, action=AuditEvent.Action.PUBLISHED, from_status=Status.IN_REVIEW, comment=comment
+    )
+    return version
+
+
+@transaction.atomic
+def leaflet_retire(
+    *, leaflet: Leaflet, user: AbstractBaseUser, comment: str, language: str | None = None
+) -> list[LeafletVersion]:
+    """Withdraw a leaflet from patients: retire its published version (in one language, or all)."""
+    _require(can_retire(user), _("Only clinical approvers can retire a leaflet."))
+    if not (comment or "").strip():
+        raise WorkflowError(_("Say why the leaflet is retired."))
+    Leaflet.objects.select_for_update().get(pk=leaflet.pk)
+    published = leaflet.versions.filter(status=Status.PUBLISHED)
+    if language:
+        published = published.filter(language=language)
+    retired = []
+    now = timezone.now()
+    for version in published:
+        version.status = Status.RETIRED
+        version.retired_at = now
+        version.save(update_fields=["status", "retired_at", "updated_at"])
+        _record(
+            version=version, user=user, action=AuditEvent.Action.RETIRED, from_status=Status.PUBLISHED, comment=comment
+        )
+        retired.append(version)
+    if not retired:
+        raise WorkflowError(_("This leaflet has no published version to retire."))
+    return retired
+
+
+@transaction.atomic
+def version_discard(*, version: LeafletVersion, user: AbstractBaseUser, comment: str = "") -> LeafletVersion:
+    """Abandon a draft or a version in review. The row and its history stay."""
+    version = _lock_version(version)
+    if version.status not in LeafletVersion.OPEN_STATUSES:
+        raise WorkflowError(_("Only a draft or a version in review can be discarded."))
+    _require(
+        can_approve(user) or (can_edit(user) and is_contributor(version=version, user=user)),
+        _("Only the draft's authors or a clinical approver can discard it."),
+    )
+    from_status = version.status
+    version.status = Status.DISCARDED
+    version.save(update_fields=["status", "updated_at"])
+    _record(version=version, user=user, action=AuditEvent.Action.DISCARDED, from_status=from_status, comment=comment)
+    return version
+
+
+def available_actions(*, version: LeafletVersion, user) -> list[str]:
+    """The workflow actions this user may take on this version now (for the admin's buttons)."""
+    actions = []
+    if version.status == Status.DRAFT:
+        if can_submit(user):
+            actions.append("submit")
+    if version.status == Status.IN_REVIEW and can_approve(user):
+        if not is_contributor(version=version, user=user):
+            actions.append("approve")
+        actions.append("send_back")
+    if version.status in LeafletVersion.OPEN_STATUSES and (
+        can_approve(user) or (can_edit(user) and is_contributor(version=version, user=user))
+    ):
+        actions.append("discard")
+    if version.status == Status.PUBLISHED and can_retire(user):
+        actions.append("retire")
+    if version.status != Status.DISCARDED and can_edit(user):
+        open_exists = LeafletVersion.objects.filter(
+            leaflet_id=version.leaflet_id, language=version.language, status__in=LeafletVersion.OPEN_STATUSES
+        ).exists()
+        if not open_exists:
+            actions.append("new_draft")
+    return actions
+
+
+# --- starter content --------------------------------------------------------------------------------------
+
+STARTER_AUTHOR_USERNAME = "starter-content"
+
+
+def starter_author():
+    """The account that stands for the bundled starter content: a leaflet editor that cannot log in."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user, created = get_user_model().objects.get_or_create(
+        username=STARTER_AUTHOR_USERNAME,
+        defaults={"first_name": "Starter", "last_name": "content (bundled)", "is_staff": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name="Leaflet editors"))
+    return get_user_model().objects.get(pk=user.pk)  # fresh instance: permission cache reflects the group
+
+
+@transaction.atomic
+def starter_leaflets_load(*, author=None, languages: list[str] | None = None) -> list[LeafletVersion]:
+    """Add the bundled starter leaflets as versions awaiting clinical review. Leaflets that already exist
+    are left alone, so running it twice changes nothing."""
+    from education.starter_content import STARTER_LEAFLETS
+
+    author = author or starter_author()
+    wanted = languages or [code for code, _name in settings.LANGUAGES]
+    loaded = []
+    for item in STARTER_LEAFLETS:
+        if Leaflet.objects.filter(slug=item["slug"]).exists():
+            continue
+        leaflet = leaflet_create(user=author, slug=item["slug"], name=item["name"], topic=item["topic"])
+        source_version = None
+        # The source language (English) first, so translations can point at it.
+        for language, content in sorted(item["versions"].items(), key=lambda pair: pair[0] != "en"):
+            if language not in wanted:
+                continue
+            draft = version_create_draft(
+                leaflet=leaflet,
+                user=author,
+                language=language,
+                translation_of=source_version if language != "en" else None,
+                change_note=content["change_note"],
+            )
+            draft = version_edit_draft(
+                version=draft,
+                user=author,
+                expected_revision=draft.revision,
+                title=content["title"],
+                summary=content["summary"],
+                body=content["body"],
+                references="\n".join(content["references"]),
+                change_note=content["change_note"],
+                help_signs=[HelpSignData(sign["urgency"], sign["text"]) for sign in content["help_signs"]],
+            )
+            draft = version_submit(version=draft, user=author, comment="Starter content: please review before use.")
+            if language == "en":
+                source_version = draft
+            loaded.append(draft)
+    return loaded

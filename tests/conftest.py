@@ -1,0 +1,52 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def editor(db):
+    return factories.make_editor("eddie")
+
+
+@pytest.fixture
+def approver(db):
+    return factories.make_approver("claire")
+
+
+@pytest.fixture
+def other_approver(db):
+    return factories.make_approver("omar")
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.make_user("root", superuser=True)
+
+
+@pytest.fixture
+def leaflet(editor):
+    return factories.make_leaflet(user=editor, slug="milia-test", name="Milia test")
+
+
+@pytest.fixture
+def draft(leaflet, editor):
+    return factories.make_draft(leaflet=leaflet, author=editor, title="Milia: small white bumps")
+
+
+@pytest.fixture
+def in_review(draft, editor):
+    from education import services
+
+    return services.version_submit(version=draft, user=editor)
+
+
+@pytest.fixture
+def published(in_review, approver):
+    from education import services
+
+    return services.version_approve_and_publish(version=in_review, user=approver)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

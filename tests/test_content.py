@@ -1,0 +1,133 @@
+"""The sanitiser (property tests), readability and the version comparison."""
+
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from education.content import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    ALLOWED_URL_SCHEMES,
+    body_blocks,
+    content_fingerprint,
+    readability,
+    sanitise_body,
+)
+
+
+class TagCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def handle_starttag(self, tag, attrs):
+        self.seen.append((tag, attrs))
+
+    def handle_startendtag(self, tag, attrs):
+        self.seen.append((tag, attrs))
+
+
+def tags_in(html):
+    collector = TagCollector()
+    collector.feed(html)
+    return collector.seen
+
+
+TAGS = ["p", "h1", "h2", "h3", "h4", "script", "style", "img", "a", "iframe", "object", "svg", "image", "div",
+        "span", "strong", "em", "ul", "ol", "li", "table", "form", "input", "link", "meta", "base", "br", "math"]  # fmt: skip
+ATTRS = ["href", "src", "onclick", "onerror", "style", "class", "id", "xlink:href", "srcset", "action", "formaction",
+         "target", "rel", "data-x"]  # fmt: skip
+URLS = ["https://example.org/a", "http://127.0.0.1:9/x", "javascript:alert(1)", "JaVaScRiPt:alert(1)",
+        "data:text/html,<script>alert(1)</script>", "file:///etc/passwd", "mailto:a@example.org", "tel:+441632960000",
+        "//evil.example", "vbscript:x", " javascript:alert(1)", "java\tscript:alert(1)", "../../etc/passwd"]  # fmt: skip
+
+attribute = st.tuples(st.sampled_from(ATTRS), st.one_of(st.sampled_from(URLS), st.text(max_size=20)))
+element = st.recursive(
+    st.text(max_size=30),
+    lambda children: st.builds(
+        lambda tag, attrs, inner: "<{}{}>{}</{}>".format(
+            tag, "".join(f' {name}="{value}"' for name, value in attrs), "".join(inner), tag
+        ),
+        st.sampled_from(TAGS),
+        st.lists(attribute, max_size=3),
+        st.lists(children, max_size=3),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(element, st.text(max_size=40)), max_size=5))
+def test_whatever_goes_in_only_allowed_tags_attributes_and_schemes_come_out(parts):
+    cleaned = sanitise_body("".join(parts))
+    for tag, attrs in tags_in(cleaned):
+        assert tag in ALLOWED_TAGS
+        for name, value in attrs:
+            assert name in ALLOWED_ATTRIBUTES.get(tag, set())
+            if name == "href":
+                scheme = value.split(":", 1)[0].lower() if ":" in value else ""
+                assert scheme in ALLOWED_URL_SCHEMES or scheme == ""
+                assert not value.lower().lstrip().startswith(("javascript", "data", "file", "http:", "//"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(element, max_size=4))
+def test_sanitising_is_idempotent(parts):
+    once = sanitise_body("".join(parts))
+    assert sanitise_body(once) == once
+
+
+@pytest.mark.parametrize(
+    ("dirty", "clean"),
+    [
+        ("<script>alert(1)</script><p>Hi</p>", "<p>Hi</p>"),
+        ('<p onclick="x()" style="color:red">Hi</p>', "<p>Hi</p>"),
+        ('<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
+        ('<a href="http://example.org">x</a>', "<a>x</a>"),
+        ('<a href="https://example.org" target="_blank">x</a>', '<a href="https://example.org">x</a>'),
+        ('<a href="tel:+441632960000">call</a>', '<a href="tel:+441632960000">call</a>'),
+        ('<img src="http://127.0.0.1/x.png">', ""),
+        ("<h1>Title</h1><h4>Deep</h4>", "TitleDeep"),
+        ("<p></p><p> </p>", ""),
+        ("<!-- note --><p>x</p>", "<p>x</p>"),
+    ],
+)
+def test_sanitiser_examples(dirty, clean):
+    assert sanitise_body(dirty) == clean
+
+
+def test_body_blocks_mark_headings_items_and_links():
+    blocks = body_blocks('<h2>Why?</h2><p>See <a href="https://a.example">this</a>.</p><ul><li><p>One</p></li></ul>')
+    assert blocks == [("heading", "Why?"), ("paragraph", "See this [https://a.example]."), ("item", "One")]
+
+
+def test_readability_scores_plain_text_lower_than_dense_text():
+    plain = readability(
+        title="Milia", summary="Milia are small white bumps.", body="<p>They are not harmful. They often go away.</p>",
+        help_signs=["The bump gets red."],
+    )  # fmt: skip
+    dense = readability(
+        title="Milia",
+        summary="Milia constitute keratinaceous subepidermal microcysts characteristically manifesting periorbitally.",
+        body="<p>Spontaneous resolution predominates, notwithstanding occasional persistence necessitating "
+        "intervention by appropriately qualified dermatological practitioners.</p>",
+        help_signs=[],
+    )
+    assert plain.meets_target
+    assert not dense.meets_target
+    assert dense.grade > plain.grade + 5
+
+
+def test_readability_needs_some_text():
+    assert readability(title="x", summary="", body="", help_signs=[]).grade is None
+
+
+def test_fingerprint_changes_with_any_visible_field():
+    base = {"language": "en", "title": "T", "summary": "S", "body": "<p>B</p>", "help_signs": [("urgent", "X")],
+            "references": "R"}  # fmt: skip
+    reference = content_fingerprint(**base)
+    for key, value in [("title", "T2"), ("body", "<p>B2</p>"), ("help_signs", [("routine", "X")]), ("language", "fr")]:
+        assert content_fingerprint(**{**base, key: value}) != reference
+    assert content_fingerprint(**{**base, "references": "R\n\n"}) == reference

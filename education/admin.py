@@ -149,7 +149,6 @@ class LeafletAdmin(admin.ModelAdmin):
                 user=request.user,
                 language=language,
                 based_on=based_on,
-                change_note=_("Describe what you changed and why."),
             )
         except services.NotPermitted as error:
             raise PermissionDenied(str(error)) from error
@@ -331,7 +330,21 @@ class LeafletVersionAdmin(admin.ModelAdmin):
             help_signs=signs,
         )
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The signs are saved by the service (not formset.save()) and recorded in the audit trail.
+        return super().construct_change_message(request, form, [], add)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id and services.can_edit(request.user):
+            version = self.get_object(request, object_id)
+            if version is not None and version.status != Status.DRAFT:
+                # Someone submitted or published it while this user was editing: say so, keep nothing half-done.
+                messages.error(
+                    request,
+                    _("Not saved: this version is now %(status)s and can no longer be edited.")
+                    % {"status": version.get_status_display()},
+                )
+                return HttpResponseRedirect(request.path)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except services.StaleEdit as error:
@@ -419,7 +432,7 @@ class LeafletVersionAdmin(admin.ModelAdmin):
         others = version.leaflet.versions.order_by("language", "-number")
         against_id = request.GET.get("against", "")
         if against_id:
-            if not against_id.isdigit():
+            if not (against_id.isascii() and against_id.isdigit()):
                 raise Http404
             against = get_object_or_404(others, pk=int(against_id))
         else:
@@ -429,6 +442,9 @@ class LeafletVersionAdmin(admin.ModelAdmin):
             if against and (against.number, against.pk) < (version.number, version.pk)
             else (version, against)
         )
+        all_lines = compare_versions(old, new) if against else []
+        whole_text = request.GET.get("whole") == "1"
+        lines = all_lines if whole_text else [line for line in all_lines if line.change != "same"]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -437,7 +453,9 @@ class LeafletVersionAdmin(admin.ModelAdmin):
             "old": old,
             "new": new,
             "others": others,
-            "lines": compare_versions(old, new) if against else [],
+            "lines": lines,
+            "whole_text": whole_text,
+            "unchanged": sum(1 for line in all_lines if line.change == "same"),
             "title": _("Compare versions of %(name)s") % {"name": version.leaflet},
         }
         return TemplateResponse(request, "admin/education/leafletversion/compare.html", context)

@@ -22,11 +22,21 @@ ALLOWED_URL_SCHEMES = frozenset({"https", "mailto", "tel"})
 DROP_CONTENT_TAGS = frozenset({"script", "style", "template", "noscript", "iframe", "object", "svg", "math"})
 READABILITY_TARGET_GRADE = 8.0
 
+
+def _only_absolute_allowed_links(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 keeps relative URLs (including protocol-relative //host); links must name an allowed scheme."""
+    if attribute != "href":
+        return value
+    scheme, colon, _rest = value.strip().partition(":")
+    return value if colon and scheme.lower() in ALLOWED_URL_SCHEMES else None
+
+
 _cleaner = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
     clean_content_tags=set(DROP_CONTENT_TAGS),
     attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
     url_schemes=set(ALLOWED_URL_SCHEMES),
+    attribute_filter=_only_absolute_allowed_links,
     link_rel=None,
     strip_comments=True,
 )

@@ -17,8 +17,10 @@ class LeafletVersionForm(forms.ModelForm):
         model = LeafletVersion
         fields = ["title", "summary", "body", "references", "change_note"]
         widgets = {
-            "summary": forms.Textarea(attrs={"rows": 3}),
-            "references": forms.Textarea(attrs={"rows": 5}),
+            "title": forms.TextInput(attrs={"class": "vLargeTextField", "size": 80}),
+            "summary": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+            "references": forms.Textarea(attrs={"rows": 6, "cols": 80}),
+            "change_note": forms.TextInput(attrs={"size": 80}),
         }
 
     def __init__(self, *args, **kwargs):

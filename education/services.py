@@ -22,6 +22,8 @@ from education.models import AuditEvent, HelpSign, Leaflet, LeafletVersion, Vers
 
 Status = LeafletVersion.Status
 MAX_HELP_SIGNS = 20
+# A new draft's change note asks the author for one; submission refuses a note that still asks.
+CHANGE_NOTE_PROMPT = "[Describe what you changed and why.]"
 
 
 class WorkflowError(Exception):
@@ -228,7 +230,7 @@ def version_create_draft(
         summary=source.summary if source else "",
         body=source.body if source else "",
         references=source.references if source else "",
-        change_note=change_note or _("New draft."),
+        change_note=change_note or CHANGE_NOTE_PROMPT,
         based_on=based_on,
         translation_of=translation_of,
         status=Status.DRAFT,
@@ -307,6 +309,8 @@ def version_submit(*, version: LeafletVersion, user: AbstractBaseUser, comment: 
         problems.append(_("a body"))
     if not version.help_signs.exists():
         problems.append(_("at least one sign in 'When to get help'"))
+    if CHANGE_NOTE_PROMPT in version.change_note:
+        problems.append(_("a change note saying what changed and why"))
     if problems:
         raise WorkflowError(_("Before review the draft needs %(list)s.") % {"list": ", ".join(problems)})
     version.status = Status.IN_REVIEW

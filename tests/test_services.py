@@ -256,3 +256,12 @@ def test_starter_leaflets_load_for_review_and_only_once(db):
     assert {v.leaflet.slug for v in loaded} == {"milia-overview", "post-extraction-hygiene", "infection-warning-signs"}
     assert {v.status for v in loaded} == {Status.IN_REVIEW}
     assert services.starter_leaflets_load() == []
+
+
+def test_a_copied_draft_cannot_be_submitted_until_its_change_note_is_written(published, editor):
+    draft = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
+    assert services.CHANGE_NOTE_PROMPT in draft.change_note
+    with pytest.raises(services.WorkflowError, match="change note"):
+        services.version_submit(version=draft, user=editor)
+    factories.edit(draft, user=editor, change_note="Clearer wording in the summary.")
+    assert services.version_submit(version=draft, user=editor).status == Status.IN_REVIEW

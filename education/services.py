@@ -509,3 +509,94 @@ def starter_leaflets_load(*, author=None, languages: list[str] | None = None) ->
                 source_version = draft
             loaded.append(draft)
     return loaded
+
+
+# --- handouts and share links -----------------------------------------------------------------------------
+
+# Options a handout record may hold. Never free text from the form (the clinician's note is not stored).
+HANDOUT_OPTION_KEYS = frozenset({"paper", "large_print", "with_note", "language"})
+
+
+@transaction.atomic
+def handout_record(
+    *,
+    versions: list[LeafletVersion],
+    channel: str,
+    clinic=None,
+    user=None,
+    options: dict | None = None,
+    share_link=None,
+):
+    """Record that these versions reached a patient. Stores no patient identifiers, and no free text."""
+    from education.models import Handout, HandoutItem
+
+    if channel not in Handout.Channel.values:
+        raise WorkflowError(_("Unknown handout channel %(channel)s.") % {"channel": channel})
+    if not versions:
+        raise WorkflowError(_("A handout needs at least one leaflet."))
+    options = dict(options or {})
+    unknown = set(options) - HANDOUT_OPTION_KEYS
+    if unknown:
+        raise WorkflowError(_("Unknown handout options: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
+    for key, value in options.items():
+        if not isinstance(value, bool | int) and not (isinstance(value, str) and len(value) <= 10):
+            raise WorkflowError(_("Handout option %(key)s must be a short value.") % {"key": key})
+    handout = Handout.objects.create(
+        channel=channel,
+        clinic=clinic,
+        created_by=user if user is not None and user.is_authenticated else None,
+        options=options,
+        share_link=share_link,
+    )
+    HandoutItem.objects.bulk_create(
+        HandoutItem(handout=handout, version=version, position=index) for index, version in enumerate(versions)
+    )
+    return handout
+
+
+def share_token_hash(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def share_link_create(*, version: LeafletVersion, clinic, user, expires_at=None):
+    """Create a link to one published version. Returns (link, token); only the token's hash is stored."""
+    import secrets
+
+    from education.models import ShareLink
+
+    _require(user.is_active and user.has_perm("education.add_sharelink"), _("You may not create share links."))
+    if version.status != Status.PUBLISHED:
+        raise WorkflowError(_("Only the published version of a leaflet can be shared with patients."))
+    if expires_at is not None and expires_at <= timezone.now():
+        raise WorkflowError(_("The expiry must be in the future."))
+    token = secrets.token_urlsafe(24)  # 192 bits
+    link = ShareLink.objects.create(
+        token_hash=share_token_hash(token), version=version, clinic=clinic, created_by=user, expires_at=expires_at
+    )
+    return link, token
+
+
+@transaction.atomic
+def share_link_revoke(*, link, user):
+    """Stop a link working at once. The link stays on record (handouts point at it)."""
+    from education.models import ShareLink
+
+    _require(user.is_active and user.has_perm("education.change_sharelink"), _("You may not revoke share links."))
+    link = ShareLink.objects.select_for_update().get(pk=link.pk)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.revoked_by = user
+        link.save(update_fields=["revoked_at", "revoked_by"])
+    return link
+
+
+def share_link_count_view(*, link) -> None:
+    """Add one to the link's aggregate view count (nothing about the visitor is stored)."""
+    from django.db.models import F
+
+    from education.models import ShareLink
+
+    ShareLink.objects.filter(pk=link.pk).update(view_count=F("view_count") + 1)

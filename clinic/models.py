@@ -80,6 +80,12 @@ class Clinic(models.Model):
             "What a patient should do out of hours or in an emergency, e.g. 'Call 111, or 999 in an emergency.'"
         ),
     )
+    language = models.CharField(
+        _("default language"),
+        max_length=10,
+        default="en",
+        help_text=_("Leaflets open in this language when the patient's link and browser do not ask for another."),
+    )
     is_default = models.BooleanField(
         _("default clinic"), default=False, help_text=_("Used when a link or handout does not name a clinic.")
     )
@@ -94,6 +100,13 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        from django.conf import settings
+
+        codes = [code for code, _name in settings.LANGUAGES]
+        if self.language not in codes:
+            raise ValidationError({"language": _("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}})
 
     @property
     def logo_description(self) -> str:

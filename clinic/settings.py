@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_prose_editor",
+    "crispy_forms",
+    "crispy_bootstrap5",
     "clinic",
     "education",
 ]
@@ -84,7 +86,18 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
-LANGUAGES = [("en", "English"), ("fr", "Français")]
+# Languages leaflets and the interface come in. Adding one is configuration plus a translation file
+# (locale/<code>/LC_MESSAGES/django.po); names come from Django's own list, in the language itself.
+_LANGUAGE_CODES = env.list("LANGUAGES", default=["en", "fr"])
+
+
+def _language_name(code: str) -> str:
+    from django.conf.locale import LANG_INFO
+
+    return LANG_INFO.get(code, {}).get("name_local", code)
+
+
+LANGUAGES = [(code, _language_name(code)) for code in _LANGUAGE_CODES]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
@@ -103,9 +116,20 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="leaflets@localhost")
 LEAFLET_MAX_BODY_CHARS = env.int("LEAFLET_MAX_BODY_CHARS", default=40_000)
 LEAFLET_DEFAULT_REVIEW_MONTHS = 24
 
+# The public address patients use; links in emails and QR codes are built from it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Sending leaflet links by email: at most this many per member of staff per hour.
+SHARE_EMAILS_PER_HOUR = env.int("SHARE_EMAILS_PER_HOUR", default=30)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every rendering step at INFO; its warnings and errors still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from education import selectors, services
 from education.content import READABILITY_TARGET_GRADE, compare_versions, readability
 from education.forms import CommentForm, LeafletVersionForm, NewDraftForm
-from education.models import AuditEvent, HelpSign, Leaflet, LeafletVersion
+from education.models import AuditEvent, Handout, HelpSign, Leaflet, LeafletVersion, ReviewReminder, ShareLink
 
 Status = LeafletVersion.Status
 
@@ -221,7 +222,9 @@ class HelpSignInline(admin.TabularInline):
 class LeafletVersionAdmin(admin.ModelAdmin):
     form = LeafletVersionForm
     inlines = [HelpSignInline]
-    list_display = ["title", "leaflet", "number", "language", "status", "created_by", "approved_by", "review_due"]
+    list_display = [
+        "title", "leaflet", "number", "language", "status", "created_by", "approved_by", "review_due", "handed_out",
+    ]  # fmt: skip
     list_filter = ["status", "language", "leaflet"]
     search_fields = ["title", "leaflet__name", "leaflet__slug"]
     list_select_related = ["leaflet", "created_by", "approved_by"]
@@ -240,7 +243,7 @@ class LeafletVersionAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "change_note", "created_by", "contributor_names", "approved_by", "approved_at", "published_at",
-                    "retired_at", "review_due", "based_on", "translation_of", "content_hash",
+                    "retired_at", "review_due", "based_on", "translation_of", "content_hash", "handed_out",
                 ]
             },
         ),
@@ -257,10 +260,15 @@ class LeafletVersionAdmin(admin.ModelAdmin):
             return base
         return [*base, "title", "summary", "rendered_body", "references", "change_note", "created_by",
                 "contributor_names", "approved_by", "approved_at", "published_at", "retired_at", "review_due",
-                "based_on", "translation_of", "content_hash"]  # fmt: skip
+                "based_on", "translation_of", "content_hash", "handed_out"]  # fmt: skip
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("leaflet", "created_by", "approved_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("leaflet", "created_by", "approved_by")
+            .annotate(handed_out_count=Count("handout_items"))
+        )
 
     def has_add_permission(self, request):
         return False  # drafts are started from the leaflet's page, so they always belong to a leaflet
@@ -305,6 +313,17 @@ class LeafletVersionAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("written or edited by"))
     def contributor_names(self, obj):
         return ", ".join(str(c.user) for c in obj.contributors.select_related("user"))
+
+    @admin.display(description=gettext_lazy("handed out"), ordering="handed_out_count")
+    def handed_out(self, obj):
+        """How often patients got this version (printed, downloaded or sent), linking to the records."""
+        count = getattr(obj, "handed_out_count", None)
+        if count is None:
+            count = obj.handout_items.count()
+        if not count:
+            return "0"
+        url = reverse("admin:education_handout_changelist") + f"?versions__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, count)
 
     def save_model(self, request, obj, form, change):
         """Saving happens in save_related, once the signs are known, through the service."""
@@ -487,6 +506,37 @@ class LeafletVersionAdmin(admin.ModelAdmin):
         return TemplateResponse(request, self.object_history_template, context)
 
 
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    """Share links are created from the staff share page (the token is shown once, there) and revoked here."""
+
+    list_display = ["version", "clinic", "created_by", "created_at", "expires_at", "revoked_at", "view_count"]
+    list_filter = ["clinic", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["version__title", "version__leaflet__slug", "created_by__username"]
+    list_select_related = ["version__leaflet", "clinic", "created_by"]
+    readonly_fields = [
+        "version", "clinic", "created_by", "created_at", "expires_at", "revoked_at", "revoked_by", "view_count",
+    ]  # fmt: skip
+    fields = readonly_fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Revoke the selected links (they stop working at once)"))
+    def revoke(self, request, queryset):
+        try:
+            for link in queryset:
+                services.share_link_revoke(link=link, user=request.user)
+        except services.NotPermitted as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(request, _("%(n)d link(s) revoked.") % {"n": queryset.count()}, messages.SUCCESS)
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the audit trail can be searched but never changed."""
@@ -496,6 +546,129 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["comment", "leaflet__name", "actor__username"]
     list_select_related = ["leaflet", "version", "actor"]
     date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- handout records and staff-only handout PDFs ----------------------------------------------------------
+
+
+@admin.register(Handout)
+class HandoutAdmin(admin.ModelAdmin):
+    """Read-only: which versions reached patients, for which clinic, how, when and (for staff) by whom.
+
+    It also serves the staff-only PDF of any version: drafts carry a "DRAFT - not for patients" watermark.
+    """
+
+    list_display = ["created_at", "channel", "version_list", "clinic", "created_by", "options_summary"]
+    list_filter = ["channel", "clinic", "versions"]
+    list_select_related = ["clinic", "created_by"]
+    date_hierarchy = "created_at"
+    fields = ["created_at", "channel", "version_list", "clinic", "created_by", "share_link", "options_summary"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("items__version__leaflet")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("leaflet versions"))
+    def version_list(self, obj):
+        return "; ".join(
+            f"{item.version.title} (v{item.version.number}, {item.version.language})" for item in obj.items.all()
+        )
+
+    @admin.display(description=gettext_lazy("options"))
+    def options_summary(self, obj):
+        options = obj.options or {}
+        parts = [str(options["paper"]).upper()] if options.get("paper") else []
+        if options.get("large_print"):
+            parts.append(_("large print"))
+        if options.get("with_note"):
+            parts.append(_("with a note (not kept)"))
+        return ", ".join(parts) or "–"
+
+    def get_urls(self):
+        return [
+            path(
+                "version/<int:pk>/handout.pdf",
+                self.admin_site.admin_view(self.version_pdf_view),
+                name="education_handout_version_pdf",
+            ),
+            *super().get_urls(),
+        ]
+
+    def version_pdf_view(self, request, pk):
+        """Any version as a handout, for staff who may see it (?clinic=, paper=, large= as on the public URL).
+
+        Drafts and versions in review are watermarked and never cached; a published version printed here is
+        recorded as printed by this user."""
+        from django.http import HttpResponse
+
+        from education import pdf
+        from education.forms import HandoutQueryForm
+
+        version = get_object_or_404(
+            LeafletVersion.objects.select_related("leaflet").prefetch_related("help_signs"), pk=pk
+        )
+        if not self.admin_site.get_model_admin(LeafletVersion).has_view_permission(request, version):
+            raise PermissionDenied
+        if version.status == Status.DISCARDED:
+            raise Http404("Discarded versions are not printed.")
+        form = HandoutQueryForm(request.GET)
+        if not form.is_valid():
+            messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+            return HttpResponseRedirect(_version_url(version))
+        options = form.cleaned_data
+        clinic = options["clinic"] or selectors.default_clinic()
+        handout_options = pdf.HandoutOptions(paper=options["paper"] or "a4", large_print=options["large"] == "1")
+        try:
+            data = pdf.handout_pdf(versions=[version], clinic=clinic, options=handout_options)
+        except pdf.HandoutError:
+            messages.error(request, _("The handout could not be made just now. Please try again."))
+            return HttpResponseRedirect(_version_url(version))
+        if version.status == Status.PUBLISHED:
+            services.handout_record(
+                versions=[version],
+                channel=Handout.Channel.PRINT,
+                clinic=clinic,
+                user=request.user,
+                options=handout_options.record_options(),
+            )
+        response = HttpResponse(data, content_type="application/pdf")
+        suffix = "" if version.is_public else "-draft"
+        response["Content-Disposition"] = f'inline; filename="{version.leaflet.slug}-v{version.number}{suffix}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+# --- review reminders -------------------------------------------------------------------------------------
+
+
+@admin.register(ReviewReminder)
+class ReviewReminderAdmin(admin.ModelAdmin):
+    """Read-only: which leaflet owners were reminded of a clinical review, and when (manage.py review_reminders)."""
+
+    list_display = ["sent_on", "leaflet", "recipient", "review_due"]
+    list_filter = ["sent_on"]
+    search_fields = ["leaflet__name", "leaflet__slug", "recipient__username"]
+    list_select_related = ["leaflet", "recipient"]
+    date_hierarchy = "sent_on"
 
     def has_add_permission(self, request):
         return False

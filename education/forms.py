@@ -1,7 +1,11 @@
 """Staff forms. Validation here gives the friendly message; the services and the database check again."""
 
+import datetime
+
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from education.content import sanitise_body
@@ -70,3 +74,197 @@ class NewDraftForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = settings.LANGUAGES
+
+
+class ShareForm(forms.Form):
+    """Staff: share one published leaflet with a patient as a link, a QR code or an email.
+
+    The email address and message are used once to send the email and are never stored or logged.
+    """
+
+    CHANNELS = [
+        ("link", _("Copy the link (to paste into a message or patient portal)")),
+        ("qr", _("Show or print a QR code")),
+        ("email", _("Email the link to the patient")),
+    ]
+    EXPIRY_CHOICES = [
+        ("30", _("30 days")),
+        ("7", _("7 days")),
+        ("90", _("90 days")),
+        ("365", _("1 year")),
+        ("", _("Never")),
+    ]
+
+    version = forms.ModelChoiceField(
+        label=_("Leaflet"), queryset=LeafletVersion.objects.none(), empty_label=None, widget=forms.Select
+    )
+    clinic = forms.ModelChoiceField(label=_("Clinic (branding and contact details)"), queryset=None, empty_label=None)
+    channel = forms.ChoiceField(label=_("How will the patient get it?"), choices=CHANNELS, widget=forms.RadioSelect)
+    expires_in = forms.ChoiceField(label=_("Link stops working after"), choices=EXPIRY_CHOICES, required=False)
+    email = forms.EmailField(
+        label=_("Patient's email address"),
+        required=False,
+        max_length=254,
+        help_text=_("Used once to send this email. It is not stored anywhere."),
+    )
+    message = forms.CharField(
+        label=_("Short message (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Not stored. Do not include clinical details: email is not a secure channel."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from clinic.models import Clinic
+
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = (
+            LeafletVersion.objects.filter(status=LeafletVersion.Status.PUBLISHED)
+            .select_related("leaflet")
+            .order_by("leaflet__name", "language")
+        )
+        self.fields["version"].label_from_instance = lambda v: f"{v.title} (v{v.number}, {v.language})"
+        self.fields["clinic"].queryset = Clinic.objects.order_by("-is_default", "name")
+        self.fields["channel"].initial = "link"
+        self.fields["expires_in"].initial = "30"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_email(self):
+        email = self.cleaned_data.get("email", "")
+        if any(character in email for character in "\r\n"):
+            raise forms.ValidationError(_("Enter a valid email address."))
+        return email
+
+    def clean_message(self):
+        message = self.cleaned_data.get("message", "")
+        return message.replace("\r\n", "\n").strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("channel") == "email" and not cleaned.get("email"):
+            self.add_error("email", _("Enter the patient's email address to send the link."))
+        if cleaned.get("channel") != "email":
+            # Never keep an address or message that will not be used.
+            cleaned["email"], cleaned["message"] = "", ""
+        days = cleaned.get("expires_in")
+        cleaned["expires_at"] = timezone.now() + datetime.timedelta(days=int(days)) if days else None
+        return cleaned
+
+
+# --- handouts ---------------------------------------------------------------------------------------------
+
+PAPER_CHOICES = [("a4", _("A4")), ("letter", _("US Letter"))]
+
+
+class HandoutForm(forms.Form):
+    """Staff: print a handout of one or more published leaflets for the patient in front of them.
+
+    The note is printed in its own box and never stored or logged (the view marks it sensitive).
+    """
+
+    versions = forms.ModelMultipleChoiceField(
+        label=_("Leaflets"),
+        queryset=LeafletVersion.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one leaflet.")},
+    )
+    clinic = forms.ModelChoiceField(
+        label=_("Clinic (logo, colours and contact details)"), queryset=None, empty_label=None
+    )
+    paper = forms.ChoiceField(label=_("Paper size"), choices=PAPER_CHOICES, initial="a4", widget=forms.RadioSelect)
+    large_print = forms.BooleanField(
+        label=_("Large print (text at least 16 pt)"),
+        required=False,
+        help_text=_("For patients with poor eyesight. The handout has more pages."),
+    )
+    note = forms.CharField(
+        label=_("Note for the patient (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Printed in its own box on the first page. It is not stored anywhere. Do not write the patient's "
+            "name or other personal details."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.core.validators import MaxLengthValidator
+
+        from clinic.models import Clinic
+        from education import pdf
+
+        super().__init__(*args, **kwargs)
+        self.max_versions = pdf.MAX_VERSIONS
+        self.fields["versions"].queryset = (
+            LeafletVersion.objects.filter(status=LeafletVersion.Status.PUBLISHED)
+            .select_related("leaflet")
+            .order_by("leaflet__name", "language")
+        )
+        languages = dict(settings.LANGUAGES)
+        self.fields["versions"].label_from_instance = lambda v: (
+            f"{v.title} (v{v.number}, {languages.get(v.language, v.language)})"
+        )
+        self.fields["versions"].help_text = _("Choose up to %(n)d. Each leaflet starts on a new page.") % {
+            "n": pdf.MAX_VERSIONS
+        }
+        self.fields["clinic"].queryset = Clinic.objects.order_by("-is_default", "name")
+        self.fields["clinic"].required = Clinic.objects.exists()
+        note = self.fields["note"]
+        note.max_length = pdf.MAX_NOTE_CHARS
+        note.validators.append(MaxLengthValidator(pdf.MAX_NOTE_CHARS))
+        note.widget.attrs["maxlength"] = str(pdf.MAX_NOTE_CHARS)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_versions(self):
+        versions = list(self.cleaned_data["versions"])
+        if len(versions) > self.max_versions:
+            raise forms.ValidationError(
+                _("Choose at most %(n)d leaflets for one handout (you chose %(chosen)d)."),
+                params={"n": self.max_versions, "chosen": len(versions)},
+            )
+        return versions
+
+    def clean_note(self):
+        return self.cleaned_data.get("note", "").replace("\r\n", "\n").strip()
+
+
+class HandoutQueryForm(forms.Form):
+    """The options of a public handout address: ?clinic=<slug>&paper=a4|letter&large=1&lang=en.
+
+    Each option may be given once. A note can never be added from a public address: it would print
+    someone's words under the clinic's name.
+    """
+
+    clinic = forms.SlugField(required=False, max_length=60)
+    paper = forms.ChoiceField(choices=PAPER_CHOICES, required=False)
+    large = forms.ChoiceField(choices=[("0", _("no")), ("1", _("yes"))], required=False)
+    lang = forms.ChoiceField(choices=[], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lang"].choices = settings.LANGUAGES
+
+    def clean_clinic(self):
+        from clinic.models import Clinic
+
+        slug = self.cleaned_data.get("clinic")
+        if not slug:
+            return None
+        clinic = Clinic.objects.filter(slug=slug).first()
+        if clinic is None:
+            raise forms.ValidationError(_("There is no clinic with the short name %(slug)s."), params={"slug": slug})
+        return clinic
+
+    def clean(self):
+        cleaned = super().clean()
+        if "note" in self.data:
+            raise forms.ValidationError(_("A note can only be added by clinic staff, not from a web address."))
+        repeated = [name for name in self.fields if len(self.data.getlist(name)) > 1]
+        if repeated:
+            raise forms.ValidationError(
+                _("Give each option once (repeated: %(names)s)."), params={"names": ", ".join(repeated)}
+            )
+        return cleaned

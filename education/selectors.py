@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -20,13 +21,57 @@ def _with_signs(queryset: QuerySet) -> QuerySet:
     )
 
 
-def published_versions(*, language: str = "en") -> QuerySet[LeafletVersion]:
-    """The current published version of every leaflet in a language, by title."""
-    return (
+def published_versions(*, language: str = "en", search: str = "", topic: str = "") -> QuerySet[LeafletVersion]:
+    """The current published version of every leaflet in a language, by title; optionally searched."""
+    versions = LeafletVersion.objects.filter(status=Status.PUBLISHED, language=language).select_related("leaflet")
+    if search:
+        versions = versions.filter(
+            Q(title__icontains=search) | Q(summary__icontains=search) | Q(leaflet__tags__icontains=search)
+        )
+    if topic:
+        versions = versions.filter(leaflet__topic__iexact=topic)
+    return versions.order_by("title")
+
+
+def published_topics(*, language: str = "en") -> list[str]:
+    topics = (
         LeafletVersion.objects.filter(status=Status.PUBLISHED, language=language)
-        .select_related("leaflet")
-        .order_by("title")
+        .exclude(leaflet__topic="")
+        .values_list("leaflet__topic", flat=True)
+        .distinct()
     )
+    return sorted(set(topics))
+
+
+def clinic_for_page(*, slug: str | None) -> Clinic | None:
+    """The clinic a page is branded for: the one named, else the default (an unknown name falls back)."""
+    if slug:
+        clinic = Clinic.objects.filter(slug=slug).first()
+        if clinic is not None:
+            return clinic
+    return default_clinic()
+
+
+SHARE_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,100}$")
+
+
+def valid_share_link(*, token: str):
+    """The share link for a token if it is well formed, known, not revoked, not expired and its version is
+    public; otherwise None, whatever the reason (no enumeration oracle)."""
+    from education.models import ShareLink
+    from education.services import share_token_hash
+
+    if not SHARE_TOKEN_PATTERN.match(token or ""):
+        return None
+    link = (
+        ShareLink.objects.select_related("clinic", "version__leaflet")
+        .prefetch_related(Prefetch("version__help_signs", queryset=HelpSign.objects.order_by("position", "id")))
+        .filter(token_hash=share_token_hash(token), revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .filter(version__status__in=LeafletVersion.PUBLIC_STATUSES)
+        .first()
+    )
+    return link
 
 
 def current_public_version(*, slug: str, language: str = "en") -> LeafletVersion | None:
@@ -99,3 +144,13 @@ def default_comparison(version: LeafletVersion) -> LeafletVersion | None:
         if version.based_on_id:
             return version.based_on
     return siblings.filter(number__lt=version.number).exclude(status=Status.DISCARDED).order_by("-number").first()
+
+
+def current_version_for_handout(*, slug: str, language: str = "en") -> LeafletVersion | None:
+    """The published version without its signs: a stored handout needs only the version's identity and
+    fingerprint, and the signs are loaded only if the handout has to be rendered."""
+    return (
+        LeafletVersion.objects.select_related("leaflet")
+        .filter(leaflet__slug=slug, language=language, status=Status.PUBLISHED)
+        .first()
+    )

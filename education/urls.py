@@ -7,4 +7,8 @@ urlpatterns = [
     path("leaflets/", views.leaflet_index, name="index"),
     path("leaflets/<slug:slug>/", views.leaflet_current, name="leaflet"),
     path("leaflets/<slug:slug>/v<int:number>/", views.leaflet_version, name="leaflet_version"),
+    path("leaflets/<slug:slug>/handout.pdf", views.leaflet_handout, name="leaflet_handout"),
+    path("staff/handout/", views.handout_create, name="handout_create"),
+    path("s/<str:token>/", views.share_page, name="share"),
+    path("staff/share/", views.share_create, name="share_create"),
 ]

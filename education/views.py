@@ -1,34 +1,305 @@
-"""Public patient pages. Only published content (and retired versions by their exact number) is shown."""
+"""Public patient pages and share links, and the staff page for sharing a leaflet with a patient.
 
-from django.http import Http404
+Only published content (and retired versions by their exact number or a share link pinned to them) is ever
+public. Views fetch through selectors and write through services.
+"""
+
+import logging
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
 
-from education import selectors
+from education import selectors, services
+from education.forms import ShareForm
+from education.models import Handout
+
+logger = logging.getLogger(__name__)
+SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
+MAX_SEARCH_LENGTH = 100
 
 
-def _context(**extra):
-    return {"clinic": selectors.default_clinic(), **extra}
+def _clinic_from_request(request):
+    """The clinic named by ?clinic=<slug>, else the default. A malformed value is a bad request."""
+    slug = request.GET.get("clinic", "")
+    if slug and not SLUG_PATTERN.match(slug):
+        return None, HttpResponseBadRequest(_("That clinic name is not valid."))
+    return selectors.clinic_for_page(slug=slug or None), None
 
 
+def _private_response(response):
+    """Share pages: never cached, never indexed, and the token never leaks in a Referer header."""
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
 def leaflet_index(request):
-    versions = selectors.published_versions(language="en")
-    return render(request, "education/leaflet_index.html", _context(versions=versions))
+    clinic, error = _clinic_from_request(request)
+    if error:
+        return error
+    query = request.GET.get("q", "").strip()
+    topic = request.GET.get("topic", "").strip()
+    if len(query) > MAX_SEARCH_LENGTH or len(topic) > MAX_SEARCH_LENGTH:
+        return HttpResponseBadRequest(_("That search is too long."))
+    versions = selectors.published_versions(language="en", search=query, topic=topic)
+    context = {
+        "clinic": clinic,
+        "versions": versions,
+        "topics": selectors.published_topics(language="en"),
+        "query": query,
+        "topic": topic,
+        "clinic_query": f"?clinic={clinic.slug}" if clinic and request.GET.get("clinic") else "",
+    }
+    return render(request, "education/leaflet_index.html", context)
 
 
+def _leaflet_page(request, version, *, clinic, newer, share_link=None):
+    context = {
+        "version": version,
+        "clinic": clinic,
+        "newer": newer,
+        "share_link": share_link,
+        "clinic_query": f"?clinic={clinic.slug}" if clinic and request.GET.get("clinic") else "",
+    }
+    return render(request, "education/leaflet_detail.html", context)
+
+
+@require_GET
 def leaflet_current(request, slug: str):
+    clinic, error = _clinic_from_request(request)
+    if error:
+        return error
     version = selectors.current_public_version(slug=slug)
     if version is None:
         if selectors.leaflet_was_withdrawn(slug=slug):
-            return render(request, "education/leaflet_withdrawn.html", _context(), status=410)
+            return render(request, "education/leaflet_withdrawn.html", {"clinic": clinic}, status=410)
         raise Http404("No published leaflet at this address.")
-    return render(request, "education/leaflet_detail.html", _context(version=version, newer=None))
+    return _leaflet_page(request, version, clinic=clinic, newer=None)
 
 
+@require_GET
 def leaflet_version(request, slug: str, number: int):
+    clinic, error = _clinic_from_request(request)
+    if error:
+        return error
     version = selectors.public_version(slug=slug, number=number)
     if version is None:
         raise Http404("No published version with this number.")
     newer = None
     if version.status == version.Status.RETIRED:
         newer = selectors.current_public_version(slug=slug, language=version.language)
-    return render(request, "education/leaflet_detail.html", _context(version=version, newer=newer))
+    return _leaflet_page(request, version, clinic=clinic, newer=newer)
+
+
+@never_cache
+@require_GET
+def share_page(request, token: str):
+    """A patient's link. Unknown, expired, revoked and malformed tokens all get the same 404."""
+    link = selectors.valid_share_link(token=token)
+    if link is None:
+        return _private_response(render(request, "404.html", {"clinic": selectors.default_clinic()}, status=404))
+    services.share_link_count_view(link=link)
+    version = link.version
+    newer = None
+    if version.status == version.Status.RETIRED:
+        newer = selectors.current_public_version(slug=version.leaflet.slug, language=version.language)
+    return _private_response(_leaflet_page(request, version, clinic=link.clinic, newer=newer, share_link=link))
+
+
+# --- staff: share a leaflet with a patient ---------------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _qr_svg(url: str) -> str:
+    import segno
+
+    return segno.make(url, error="m").svg_inline(
+        scale=6, border=2, title=_("QR code: opens the leaflet on a phone"), svgclass="qr-code"
+    )
+
+
+def _emails_sent_last_hour(user) -> int:
+    since = timezone.now() - timezone.timedelta(hours=1)
+    return Handout.objects.filter(created_by=user, channel=Handout.Channel.EMAIL, created_at__gte=since).count()
+
+
+@staff_member_required
+@sensitive_post_parameters("email", "message")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def share_create(request):
+    """Create a share link for one published version; show it as a link and QR code, or email it."""
+    if not request.user.has_perm("education.add_sharelink"):
+        raise PermissionDenied(_("Your account cannot share leaflets."))
+    initial = {}
+    version_id = request.GET.get("version", "")
+    if version_id.isascii() and version_id.isdigit():
+        initial["version"] = version_id
+    form = ShareForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        limit = settings.SHARE_EMAILS_PER_HOUR
+        if data["channel"] == Handout.Channel.EMAIL and _emails_sent_last_hour(request.user) >= limit:
+            form.add_error(
+                None,
+                _("You have sent %(limit)d emails in the last hour, the most allowed. Please try again later.")
+                % {"limit": limit},
+            )
+            status = 429
+        else:
+            return _share_done(request, data)
+    return render(request, "education/staff/share_form.html", {"form": form}, status=status)
+
+
+def _share_done(request, data):
+    version, clinic, channel = data["version"], data["clinic"], data["channel"]
+    try:
+        link, token = services.share_link_create(
+            version=version, clinic=clinic, user=request.user, expires_at=data["expires_at"]
+        )
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+        return render(request, "education/staff/share_form.html", {"form": ShareForm(data=None)}, status=400)
+    url = _absolute(reverse("education:share", kwargs={"token": token}))
+    if channel == Handout.Channel.EMAIL:
+        body = render_to_string(
+            "education/email/share_link.txt",
+            {"clinic": clinic, "url": url, "message": data["message"], "expires_at": data["expires_at"]},
+        )
+        subject = _("Information from %(clinic)s") % {"clinic": clinic.name}
+        EmailMessage(subject=subject, body=body, to=[data["email"]]).send()
+    services.handout_record(versions=[version], channel=channel, clinic=clinic, user=request.user, share_link=link)
+    logger.info("Share link %s created (channel %s) for version %s", link.pk, channel, version.pk)
+    context = {"link": link, "url": url, "qr_svg": _qr_svg(url), "channel": channel, "version": version}
+    return render(request, "education/staff/share_done.html", context)
+
+
+# --- handouts (PDF) ---------------------------------------------------------------------------------------
+
+
+def handout_response(data: bytes, *, filename: str, download: bool = False):
+    """A PDF response. The body is complete rendered bytes, never a half-written file."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'{"attachment" if download else "inline"}; filename="{filename}"'
+    return response
+
+
+def _handout_filename(versions) -> str:
+    if len(versions) == 1:
+        return f"{versions[0].leaflet.slug}-v{versions[0].number}.pdf"
+    return "handout.pdf"
+
+
+@require_http_methods(["GET", "HEAD"])
+def leaflet_handout(request, slug: str):
+    """The printable handout of a leaflet's published version, with options as query parameters
+    (?clinic=<slug>&paper=a4|letter&large=1). Each download is recorded, with no user and no patient."""
+    from education import pdf
+    from education.forms import HandoutQueryForm
+
+    form = HandoutQueryForm(request.GET)
+    if not form.is_valid():
+        context = {"clinic": selectors.default_clinic(), "errors": form.errors}
+        return render(request, "education/pdf/bad_request.html", context, status=400)
+    options = form.cleaned_data
+    version = selectors.current_version_for_handout(slug=slug, language=options["lang"] or "en")
+    if version is None:
+        if selectors.leaflet_was_withdrawn(slug=slug):
+            context = {"clinic": selectors.default_clinic()}
+            return render(request, "education/leaflet_withdrawn.html", context, status=410)
+        raise Http404("No published leaflet at this address.")
+    clinic = options["clinic"] or selectors.default_clinic()
+    handout_options = pdf.HandoutOptions(paper=options["paper"] or "a4", large_print=options["large"] == "1")
+    try:
+        data = pdf.handout_pdf(versions=[version], clinic=clinic, options=handout_options)
+    except pdf.HandoutError:
+        return render(request, "education/pdf/error.html", {"clinic": clinic}, status=503)
+    if request.method == "GET":
+        services.handout_record(
+            versions=[version],
+            channel=Handout.Channel.DOWNLOAD,
+            clinic=clinic,
+            user=None,
+            options=handout_options.record_options(),
+        )
+    response = handout_response(data, filename=_handout_filename([version]))
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _handout_initial(request) -> dict:
+    """Leaflets chosen in advance by the admin's "Print handout" links (?version=<id> or ?leaflet=<id>)."""
+    from education.models import LeafletVersion
+
+    ids = [value for value in request.GET.getlist("version") if value.isascii() and value.isdigit()]
+    leaflet_id = request.GET.get("leaflet", "")
+    published = LeafletVersion.objects.filter(status=LeafletVersion.Status.PUBLISHED)
+    if leaflet_id.isascii() and leaflet_id.isdigit():
+        # One version of the leaflet: in the site's language if there is one.
+        of_leaflet = published.filter(leaflet_id=int(leaflet_id)).order_by("language")
+        chosen = of_leaflet.filter(language=settings.LANGUAGE_CODE).first() or of_leaflet.first()
+        ids += [str(chosen.pk)] if chosen else []
+    chosen = list(published.filter(pk__in=[int(value) for value in ids[:20]]).values_list("pk", flat=True))
+    return {"versions": chosen, "clinic": selectors.default_clinic()}
+
+
+@staff_member_required
+@sensitive_post_parameters("note")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def handout_create(request):
+    """Staff: choose leaflets, clinic, paper, large print and a note, then download the handout.
+
+    The handout is recorded as printed by this user (with its options, never the note)."""
+    from education import pdf
+    from education.forms import HandoutForm
+
+    if not request.user.has_perm("education.add_handout"):
+        raise PermissionDenied(_("Your account cannot print handouts."))
+    if request.method != "POST":
+        form = HandoutForm(initial=_handout_initial(request))
+        return render(request, "education/handout_form.html", {"form": form})
+    form = HandoutForm(request.POST)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        options = pdf.HandoutOptions(paper=data["paper"], large_print=data["large_print"], note=data["note"])
+        try:
+            body = pdf.handout_pdf(versions=data["versions"], clinic=data["clinic"], options=options)
+        except pdf.HandoutError:
+            form.add_error(
+                None,
+                _("The handout could not be made just now. Please try again; if it keeps failing, tell your IT team."),
+            )
+            status = 503
+        else:
+            services.handout_record(
+                versions=data["versions"],
+                channel=Handout.Channel.PRINT,
+                clinic=data["clinic"],
+                user=request.user,
+                options=options.record_options(),
+            )
+            return handout_response(body, filename=_handout_filename(data["versions"]), download=True)
+    return render(request, "education/handout_form.html", {"form": form}, status=status)

@@ -91,10 +91,18 @@ def test_discarded_versions_are_never_public(client, published, editor):
     assert client.get("/leaflets/milia-test/v2/").status_code == 404
 
 
-def test_body_html_is_sanitised_on_the_way_out(client, published):
+def test_body_html_is_sanitised_again_on_the_way_out(client, leaflet, editor, approver):
+    """Even HTML that reached the database without the sanitiser (here a raw update of a draft) is cleaned."""
+    draft = factories.make_draft(leaflet=leaflet, author=editor)
+    LeafletVersion.objects.filter(pk=draft.pk).update(
+        body='<h2>Care</h2><script>alert("x")</script><p onclick="steal()">Keep clean.</p><img src="http://127.0.0.1:9/x">'
+    )
+    services.version_submit(version=draft, user=editor)
+    services.version_approve_and_publish(version=draft, user=approver)
     text = client.get("/leaflets/milia-test/").content.decode()
-    assert "<script" not in text
-    assert "<h2>What is this?</h2>" in text
+    assert "<h2>Care</h2>" in text and "<p>Keep clean.</p>" in text
+    assert "alert(" not in text and "steal()" not in text and "127.0.0.1:9" not in text
+    assert text.count("<script") == 1  # only our own deferred enhancement script
 
 
 def test_patient_pages_use_few_queries(client, published, django_assert_max_num_queries):
@@ -102,9 +110,74 @@ def test_patient_pages_use_few_queries(client, published, django_assert_max_num_
         client.get("/leaflets/milia-test/")
     with django_assert_max_num_queries(4):
         client.get("/leaflets/milia-test/v1/")
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(4):
         client.get("/leaflets/")
 
 
 def test_the_page_language_is_the_versions_language(client, published):
     assert '<html lang="en">' in client.get("/leaflets/milia-test/").content.decode()
+
+
+@pytest.fixture
+def clinics(db):
+    from clinic.models import Clinic
+
+    return (
+        Clinic.objects.create(name="Riverside Skin Clinic", slug="riverside", is_default=True, phone="01632 960 000"),
+        Clinic.objects.create(name="Hillside Dermatology", slug="hillside", phone="01632 960 999"),
+    )
+
+
+def test_pages_carry_the_named_clinic_else_the_default(client, published, clinics):
+    assert "Riverside Skin Clinic" in client.get("/leaflets/milia-test/").content.decode()
+    named = client.get("/leaflets/milia-test/?clinic=hillside").content.decode()
+    assert "Hillside Dermatology" in named and "01632 960 999" in named
+    assert "/leaflets/milia-test/handout.pdf?clinic=hillside" in named  # links keep the clinic
+    assert "Riverside Skin Clinic" in client.get("/leaflets/milia-test/?clinic=nowhere").content.decode()
+
+
+@pytest.mark.parametrize("query", ["?clinic=%3Cscript%3E", "?clinic=" + "a" * 200, "?q=" + "x" * 101])
+def test_malformed_query_parameters_are_a_clean_400(client, published, clinics, query):
+    assert client.get("/leaflets/" + query).status_code == 400
+    if query.startswith("?clinic"):
+        assert client.get("/leaflets/milia-test/" + query).status_code == 400
+
+
+def test_index_search_and_topics(client, published, editor, approver):
+    other = factories.make_leaflet(user=editor, slug="hair-loss", name="Hair loss")
+    other.topic = "Hair"
+    other.save()
+    factories.make_published(author=editor, approver=approver, leaflet=other, title="Hair loss: what to expect")
+    everything = client.get("/leaflets/").content.decode()
+    assert "Hair loss: what to expect" in everything and "Milia: small white bumps" in everything
+    assert 'href="?topic=Hair"' in everything
+    searched = client.get("/leaflets/?q=milia").content.decode()
+    assert "Milia: small white bumps" in searched and "Hair loss" not in searched
+    by_topic = client.get("/leaflets/?topic=Hair").content.decode()
+    assert "Hair loss: what to expect" in by_topic and "Milia: small white bumps" not in by_topic
+    assert "No leaflets match your search." in client.get("/leaflets/?q=zzzz").content.decode()
+
+
+def test_a_leaflet_page_is_light(client, published, clinics):
+    """HTML, CSS and fonts together stay under 100 kB (the page uses system fonts and one small script)."""
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/leaflets/milia-test/").content
+    assets = re.findall(rb'(?:href|src)="/static/([^"]+)"', html)
+    assert {asset.decode() for asset in assets} == {"css/screen.css", "js/enhance.js"}
+    from pathlib import Path
+
+    total = len(html) + sum(Path(finders.find(asset.decode())).stat().st_size for asset in assets)
+    assert total < 100_000, total
+    assert b"http://" not in html.replace(b"http://testserver", b"") and b"https://" not in html
+
+
+def test_the_leaflet_page_has_landmarks_one_h1_and_help_before_the_body(client, published):
+    text = client.get("/leaflets/milia-test/").content.decode()
+    assert text.count("<h1") == 1
+    for landmark in ("<header", "<main", "<footer", "<nav"):
+        assert landmark in text
+    assert text.index("When to get help") < text.index("What is this?")
+    assert text.index("A short summary") < text.index("When to get help")

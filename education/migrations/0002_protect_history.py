@@ -105,9 +105,6 @@ def _postgresql_statements() -> list[str]:
             FOR EACH ROW EXECUTE FUNCTION education_append_only()""",
         f"""CREATE TRIGGER contributor_append_only BEFORE UPDATE OR DELETE ON {CONTRIBUTOR}
             FOR EACH ROW EXECUTE FUNCTION education_append_only()""",
-        # TRUNCATE bypasses row triggers; refuse it on the history tables too.
-        f"""CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON {EVENT}
-            FOR EACH STATEMENT EXECUTE FUNCTION education_append_only()""",
     ]
 
 
@@ -140,7 +137,6 @@ def remove_triggers(apps, schema_editor):
             ("help_sign_draft_only", SIGN),
             ("audit_event_append_only", EVENT),
             ("contributor_append_only", CONTRIBUTOR),
-            ("audit_event_no_truncate", EVENT),
         ):
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
         for function in ("education_version_frozen", "education_help_sign_draft_only", "education_append_only"):

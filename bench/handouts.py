@@ -1,0 +1,173 @@
+"""`make bench`: how fast handouts render and how much memory rendering holds, from one run on this machine.
+
+Sets up a throwaway in-memory database with the demo data, then prints the median time of
+
+- a bare, default WeasyPrint render of the same HTML and stylesheet (WeasyPrint's own URL fetcher, a new
+  font configuration and a freshly parsed stylesheet every time: what a first implementation would do),
+- our cold render (no font configuration or parsed stylesheet in the process yet),
+- our warm render (the process's font configuration and parsed stylesheet reused),
+- the cached response through Django's test client (stored bytes, the normal case for a published version),
+
+with their ratios, and the resident memory (RSS) over 200 warm renders.
+
+Targets (issue 3): warm render no slower than the bare default render; cached response at most 2% of a
+render; RSS flat and under 150 MiB over 200 renders.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+MEDIA = tempfile.TemporaryDirectory(prefix="handout-bench-")
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "clinic.settings",
+        "DEBUG": "true",  # the demo data refuses to load otherwise; nothing is served
+        "DATABASE_URL": "sqlite://:memory:",
+        "MEDIA_ROOT": MEDIA.name,
+        "LOG_LEVEL": "WARNING",
+    }
+)
+
+RENDERS = 200
+BARE_RUNS = 15
+COLD_RUNS = 10
+CACHED_RUNS = 200
+SLUG = "milia-overview"
+
+
+def rss_mib() -> tuple[float, float]:
+    """(current RSS, peak RSS) of this process in MiB, from /proc."""
+    values = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _colon, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0]) / 1024
+    return values["VmRSS"], values["VmHWM"]
+
+
+def timed(function, runs: int) -> list[float]:
+    times = []
+    for _run in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f} ms"
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client, without touching a real database
+    call_command("migrate", verbosity=0)
+    call_command("demo", password=secrets.token_urlsafe(16), stdout=io.StringIO())
+    from django.conf import settings
+
+    settings.DEBUG = False  # as in production: no query log growing in memory
+
+    import weasyprint
+    from weasyprint.text import ffi
+
+    from education import pdf, selectors
+
+    version = selectors.current_public_version(slug=SLUG)
+    clinic = selectors.default_clinic()
+    options = pdf.HandoutOptions()
+    html = pdf.handout_html(versions=[version], clinic=clinic, options=options)
+    css_file = BASE_DIR / "static" / "css" / "pdf.css"
+
+    def ours():
+        pdf.render_handout(versions=[version], clinic=clinic, options=options)
+
+    def cold():
+        pdf.reset_render_state()
+        ours()
+
+    def bare(**extra):
+        stylesheet = weasyprint.CSS(filename=str(css_file))  # fonts load from file:// beside it
+        weasyprint.HTML(string=html, base_url=str(css_file)).write_pdf(stylesheets=[stylesheet], **extra)
+
+    print(f"WeasyPrint {weasyprint.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    print(f"HarfBuzz subsetter: {'yes' if ffi.harfbuzz_subset is not None else 'NO (slow fontTools fallback)'}")
+    print(f"Handout: {SLUG} v{version.number}, A4, {clinic.name}; {len(html):,} bytes of HTML\n")
+
+    # 1. Our warm renders, with memory after each (first, so nothing else has grown the process yet).
+    ours()
+    rss_start, _peak = rss_mib()
+    samples, warm_times = {}, []
+    for number in range(1, RENDERS + 1):
+        start = time.perf_counter()
+        ours()
+        warm_times.append(time.perf_counter() - start)
+        if number in (1, 10, 50, 100, 150, RENDERS):
+            samples[number] = rss_mib()[0]
+    _rss, peak = rss_mib()
+
+    # 2. The cached response through the test client (the first request may render and store it).
+    client = Client()
+    url = f"/leaflets/{SLUG}/handout.pdf"
+    first = client.get(url)
+    assert first.status_code == 200 and first.content.startswith(b"%PDF-"), first.status_code
+    cached_times = timed(lambda: client.get(url), CACHED_RUNS)
+
+    # 3. Cold renders and the bare default renders (these build new font configurations: memory grows).
+    cold_times = timed(cold, COLD_RUNS)
+    bare(), bare(pdf_variant="pdf/ua-1")  # let the operating system's font caches warm up for them too
+    bare_times = timed(bare, BARE_RUNS)
+    bare_ua_times = timed(lambda: bare(pdf_variant="pdf/ua-1"), BARE_RUNS)
+
+    bare_median = statistics.median(bare_times)
+    bare_ua_median = statistics.median(bare_ua_times)
+    cold_median = statistics.median(cold_times)
+    warm_median = statistics.median(warm_times)
+    cached_median = statistics.median(cached_times)
+
+    print("Median times")
+    print(f"  bare default WeasyPrint render   {ms(bare_median)}   (n={BARE_RUNS})")
+    print(f"    same, with pdf_variant=pdf/ua-1 {ms(bare_ua_median)}   (n={BARE_RUNS}; ours is PDF/UA-1 too)")
+    print(f"  our cold render                  {ms(cold_median)}   (n={COLD_RUNS})")
+    print(f"  our warm render                  {ms(warm_median)}   (n={RENDERS})")
+    print(f"  cached response (test client)    {ms(cached_median)}   (n={CACHED_RUNS})")
+    print("Ratios")
+    print(f"  warm / bare default              {warm_median / bare_median:8.2f}   target <= 1.00")
+    print(f"  warm / bare with pdf/ua-1        {warm_median / bare_ua_median:8.2f}")
+    print(f"  cold / bare default              {cold_median / bare_median:8.2f}")
+    print(f"  cached / warm render             {cached_median / warm_median:8.2%}   target <= 2%")
+    print(f"  cached / bare default            {cached_median / bare_median:8.2%}")
+    print(f"Memory over {RENDERS} warm renders")
+    print(f"  RSS before                       {rss_start:8.1f} MiB")
+    for number, value in samples.items():
+        print(f"  RSS after render {number:<3}             {value:8.1f} MiB")
+    print(f"  peak RSS                         {peak:8.1f} MiB   target < 150 MiB, flat")
+    print(f"  growth from render 10 to {RENDERS}       {samples[RENDERS] - samples[10]:8.1f} MiB")
+
+    met = (
+        warm_median <= bare_median
+        and cached_median <= 0.02 * warm_median
+        and peak < 150
+        and samples[RENDERS] - samples[10] < 10
+    )
+    print(f"\nTargets {'met' if met else 'NOT met'}.")
+    MEDIA.cleanup()
+
+
+if __name__ == "__main__":
+    main()

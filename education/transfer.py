@@ -1,0 +1,600 @@
+"""Export every leaflet and its history to one JSON file, and load such a file into an empty database.
+
+The file is a portable copy next to the database backups (see docs/operations.md): clinics, leaflets, every
+version in every status (with its "when to get help" signs and contributors), the audit trail, share links
+(token hashes only), handout records and review reminders. People are named by username, with their names,
+email, active/staff flags and groups; password hashes are never written.
+
+Format version 1 is a JSON object: "format" and "format_version" first, then one list per section, each
+sorted by id (users by username), each record with the same keys in the same order. Exporting the same data
+twice gives the same bytes, so an import followed by an export can be compared with the original file.
+
+The import keeps primary keys and timestamps, and goes through the database's own rules (constraints and
+the triggers of migrations 0002 and 0005) rather than around them: each version is inserted as a draft, its
+signs and contributors are added, then one UPDATE moves it to its final status with its approval fields, so
+the four-eyes trigger checks every approval in the file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import NoReturn
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.management.color import no_style
+from django.db import DatabaseError, connection, models, transaction
+from django.utils.dateparse import parse_datetime
+
+from clinic.models import Clinic
+from education.models import (
+    AuditEvent,
+    Handout,
+    HandoutItem,
+    HelpSign,
+    Leaflet,
+    LeafletVersion,
+    ReviewReminder,
+    ShareLink,
+    VersionContributor,
+)
+
+FORMAT = "clinic-leaflets"
+FORMAT_VERSION = 1
+MAX_ID = 2**63 - 1
+USER_KEYS = ("username", "first_name", "last_name", "email", "is_active", "is_staff", "groups")
+
+
+class TransferError(Exception):
+    """The export cannot be written or the file cannot be imported; `str(error)` is for the operator."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One section of the file (or a list nested in each of its records) and the model fields it holds."""
+
+    key: str
+    model: type[models.Model]
+    fields: tuple[str, ...]
+    parent: str = ""  # for nested lists: the field pointing at the enclosing record
+    children: tuple[Part, ...] = ()
+
+    def model_field(self, name: str) -> models.Field:
+        return self.model._meta.get_field(name)
+
+
+SECTIONS: tuple[Part, ...] = (
+    Part("clinics", Clinic, (
+        "id", "slug", "name", "logo", "logo_alt_text", "primary_colour", "accent_colour", "address", "phone",
+        "email", "website", "urgent_care_advice", "language", "is_default",
+    )),
+    Part("leaflets", Leaflet, (
+        "id", "slug", "name", "topic", "tags", "review_interval_months", "owner", "created_at",
+    )),
+    Part("versions", LeafletVersion, (
+        "id", "leaflet", "language", "number", "status", "title", "summary", "body", "references", "change_note",
+        "based_on", "translation_of", "revision", "created_by", "created_at", "updated_at", "approved_by",
+        "approved_at", "published_at", "retired_at", "review_due", "content_hash",
+    ), children=(
+        Part("help_signs", HelpSign, ("id", "position", "urgency", "text"), parent="version"),
+        Part("contributors", VersionContributor, ("id", "user"), parent="version"),
+    )),
+    Part("audit_events", AuditEvent, (
+        "id", "leaflet", "version", "action", "actor", "at", "from_status", "to_status", "content_hash", "comment",
+    )),
+    Part("share_links", ShareLink, (
+        "id", "token_hash", "version", "clinic", "created_by", "created_at", "expires_at", "revoked_at",
+        "revoked_by", "view_count",
+    )),
+    Part("handouts", Handout, (
+        "id", "channel", "clinic", "created_by", "created_at", "share_link", "options",
+    ), children=(
+        Part("items", HandoutItem, ("id", "version", "position"), parent="handout"),
+    )),
+    Part("review_reminders", ReviewReminder, ("id", "leaflet", "recipient", "sent_on", "review_due")),
+)  # fmt: skip
+SECTION_KEYS = ("users", *(part.key for part in SECTIONS))
+ALL_MODELS = [model for part in SECTIONS for model in (part.model, *(child.model for child in part.children))]
+SECTION_OF_MODEL = {part.model: part.key for part in SECTIONS}
+# Set by the final UPDATE that moves an imported version from draft to its real status.
+VERSION_FINAL_FIELDS = ("status", "approved_by", "approved_at", "published_at", "retired_at", "review_due")
+
+
+def _is_user_field(model_field: models.Field) -> bool:
+    return model_field.is_relation and model_field.related_model is get_user_model()
+
+
+def _sorted_json(value):
+    """JSON values with every object's keys sorted, so a JSONField exports the same bytes on any database."""
+    if isinstance(value, dict):
+        return {key: _sorted_json(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_json(item) for item in value]
+    return value
+
+
+# --- export -----------------------------------------------------------------------------------------------
+
+
+def _encode(obj: models.Model, model_field: models.Field, usernames: dict[int, str]):
+    value = getattr(obj, model_field.attname)
+    if value is None:
+        return None
+    if _is_user_field(model_field):
+        return usernames[value]
+    if isinstance(model_field, models.DateTimeField):
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(model_field, models.DateField):
+        return value.isoformat()
+    if isinstance(model_field, models.FileField):
+        return value.name or ""
+    if isinstance(model_field, models.JSONField):
+        return _sorted_json(value)
+    return value
+
+
+def _records(part: Part, rows, usernames: dict[int, str], children: dict[str, dict[int, list]]) -> list[dict]:
+    fields = [part.model_field(name) for name in part.fields]
+    records = []
+    for obj in rows:
+        record = {model_field.name: _encode(obj, model_field, usernames) for model_field in fields}
+        for child in part.children:
+            record[child.key] = children[child.key].get(obj.pk, [])
+        records.append(record)
+    return records
+
+
+def export_data() -> dict:
+    """Everything, as one JSON-ready dict in a stable order. Read in one transaction (one snapshot)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # one consistent snapshot across all the reads below
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        user_model = get_user_model()
+        usernames = dict(user_model._default_manager.values_list("pk", user_model.USERNAME_FIELD))
+        used_user_ids: set[int] = set()
+        data: dict = {"format": FORMAT, "format_version": FORMAT_VERSION, "users": []}
+        for part in SECTIONS:
+            children: dict[str, dict[int, list]] = {}
+            for child in part.children:
+                grouped: dict[int, list] = {}
+                for obj in child.model._default_manager.order_by("pk"):
+                    grouped.setdefault(getattr(obj, f"{child.parent}_id"), []).append(obj)
+                children[child.key] = {
+                    parent_id: _records(child, rows, usernames, {}) for parent_id, rows in grouped.items()
+                }
+                used_user_ids |= _user_ids(child, [obj for rows in grouped.values() for obj in rows])
+            rows = list(part.model._default_manager.order_by("pk"))
+            used_user_ids |= _user_ids(part, rows)
+            data[part.key] = _records(part, rows, usernames, children)
+        data["users"] = _users(sorted(used_user_ids))
+    return data
+
+
+def _user_ids(part: Part, rows) -> set[int]:
+    names = [name for name in part.fields if _is_user_field(part.model_field(name))]
+    return {getattr(obj, f"{name}_id") for obj in rows for name in names} - {None}
+
+
+def _users(user_ids: list[int]) -> list[dict]:
+    user_model = get_user_model()
+    users = user_model._default_manager.filter(pk__in=user_ids).prefetch_related("groups")
+    records = [
+        {
+            "username": user.get_username(),
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "is_active": user.is_active,
+            "is_staff": user.is_staff,
+            "groups": sorted(group.name for group in user.groups.all()),
+        }
+        for user in users
+    ]
+    return sorted(records, key=lambda record: record["username"])
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def export_text() -> str:
+    return dumps(export_data())
+
+
+def write_export(path: str | os.PathLike) -> None:
+    """Write the export to `path` atomically (a half-written file never replaces a good one), mode 0600."""
+    target = Path(path)
+    if target.is_dir():
+        raise TransferError(f"{target} is a folder; give a file name, for example {target / 'leaflets.json'}.")
+    if not target.parent.is_dir():
+        raise TransferError(f"The folder {target.parent} does not exist.")
+    text = export_text()
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise TransferError(f"Could not write to {target.parent}: {error.strerror}.") from error
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise TransferError(f"Could not write {target}: {error.strerror}.") from error
+
+
+def summary(data: dict) -> str:
+    versions = data["versions"]
+    return (
+        f"{len(data['clinics'])} clinics, {len(data['leaflets'])} leaflets, {len(versions)} versions "
+        f"({sum(len(v['help_signs']) for v in versions)} signs to get help), {len(data['audit_events'])} audit "
+        f"events, {len(data['share_links'])} share links, {len(data['handouts'])} handout records, "
+        f"{len(data['review_reminders'])} review reminders, {len(data['users'])} users"
+    )
+
+
+# --- reading and checking a file --------------------------------------------------------------------------
+
+
+def load_file(path: str | os.PathLike) -> dict:
+    """Read and parse an export file, checking its format marker and version; TransferError otherwise."""
+    source = Path(path)
+    try:
+        raw = source.read_bytes()
+    except FileNotFoundError:
+        raise TransferError(f"There is no file {source}.") from None
+    except IsADirectoryError:
+        raise TransferError(f"{source} is a folder, not an export file.") from None
+    except OSError as error:
+        raise TransferError(f"Could not read {source}: {error.strerror}.") from None
+    if not raw.strip():
+        raise TransferError(f"{source} is empty.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise TransferError(
+            f"{source} is not a leaflet export: it is not UTF-8 text (is it compressed, or a database dump?)."
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise TransferError(
+            f"{source} is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); "
+            "the file may be truncated or corrupt."
+        ) from None
+    except RecursionError:
+        raise TransferError(f"{source} is not a leaflet export: it is nested far too deeply.") from None
+    check_format(data, source=str(source))
+    return data
+
+
+def check_format(data, *, source: str = "The file") -> None:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise TransferError(f'{source} is not a leaflet export (it has no "format": "{FORMAT}" marker).')
+    version = data.get("format_version")
+    if type(version) is not int or version < 1:
+        raise TransferError(f"{source} has no valid format_version.")
+    if version > FORMAT_VERSION:
+        raise TransferError(
+            f"{source} was written in format {version} by a newer version of the app; this version reads "
+            f"format {FORMAT_VERSION}. Upgrade the app, then import again."
+        )
+    missing = [key for key in SECTION_KEYS if key not in data]
+    unknown = sorted(set(data) - {"format", "format_version", *SECTION_KEYS})
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(missing))
+        if unknown:
+            parts.append("unknown " + ", ".join(unknown))
+        raise TransferError(f"{source} does not have the sections of format {FORMAT_VERSION} ({'; '.join(parts)}).")
+    for key in SECTION_KEYS:
+        if not isinstance(data[key], list) or not all(isinstance(record, dict) for record in data[key]):
+            raise TransferError(f'{source}: "{key}" must be a list of records.')
+
+
+# --- import -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    counts: dict[str, int] = field(default_factory=dict)
+    users_matched: list[str] = field(default_factory=list)
+    users_created: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Decoder:
+    """Turns records of the file into model field values, with an error that says where a value is wrong."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        self.usernames = {record.get("username") for record in data["users"]}
+        self.ids: dict[str, set[int]] = {}
+
+    def fail(self, where: str, message: str) -> NoReturn:
+        raise TransferError(f"{where}: {message}")
+
+    def collect_ids(self) -> None:
+        for part in SECTIONS:
+            seen: set[int] = set()
+            child_seen: dict[str, set[int]] = {child.key: set() for child in part.children}
+            for index, record in enumerate(self.data[part.key]):
+                self._take_id(record, f"{part.key}[{index}]", seen)
+                for child in part.children:
+                    items = record.get(child.key)
+                    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+                        self.fail(f"{part.key}[{index}]", f'"{child.key}" must be a list of records')
+                    for child_index, item in enumerate(items):
+                        where = f"{part.key}[{index}].{child.key}[{child_index}]"
+                        self._take_id(item, where, child_seen[child.key])
+            self.ids[part.key] = seen
+
+    def _take_id(self, record: dict, where: str, seen: set[int]) -> None:
+        pk = record.get("id")
+        if type(pk) is not int or not 1 <= pk <= MAX_ID:
+            self.fail(where, "id must be a positive whole number")
+        if pk in seen:
+            self.fail(where, f"id {pk} appears twice")
+        seen.add(pk)
+
+    def record(self, part: Part, record: dict, where: str) -> dict:
+        expected = set(part.fields) | {child.key for child in part.children}
+        missing = [name for name in (*part.fields, *(c.key for c in part.children)) if name not in record]
+        unknown = sorted(set(record) - expected)
+        if missing:
+            self.fail(where, "missing " + ", ".join(missing))
+        if unknown:
+            self.fail(where, "unknown field(s) " + ", ".join(unknown))
+        return {name: self.value(part.model_field(name), record[name], f"{where}.{name}") for name in part.fields}
+
+    def value(self, model_field: models.Field, raw, where: str):
+        if raw is None:
+            if model_field.null:
+                return None
+            self.fail(where, "a value is required")
+        if model_field.primary_key:
+            return raw  # checked by collect_ids
+        if model_field.is_relation:
+            return self._reference(model_field, raw, where)
+        value = self._typed(model_field, raw, where)
+        if model_field.choices and value not in {choice for choice, _label in model_field.flatchoices}:
+            self.fail(where, f"{raw!r} is not one of {', '.join(c for c, _label in model_field.flatchoices)}")
+        try:
+            model_field.run_validators(value)
+        except ValidationError as error:
+            self.fail(where, " ".join(error.messages))
+        return value
+
+    def _reference(self, model_field: models.Field, raw, where: str):
+        if _is_user_field(model_field):
+            if not isinstance(raw, str) or raw not in self.usernames:
+                self.fail(where, f"{raw!r} is not a username listed in the users section")
+            return raw
+        section = SECTION_OF_MODEL[model_field.related_model]
+        if type(raw) is not int or raw not in self.ids[section]:
+            self.fail(where, f"{raw!r} is not the id of a record in the {section} section")
+        return raw
+
+    def _typed(self, model_field: models.Field, raw, where: str):
+        if isinstance(model_field, models.DateTimeField):
+            try:
+                parsed = parse_datetime(raw) if isinstance(raw, str) else None
+            except ValueError:
+                parsed = None
+            if parsed is None or parsed.tzinfo is None:
+                self.fail(where, f"{raw!r} is not a date and time with a time zone (ISO 8601)")
+            return parsed
+        if isinstance(model_field, models.DateField):
+            try:
+                if isinstance(raw, str) and len(raw) == 10:
+                    return datetime.date.fromisoformat(raw)
+            except ValueError:
+                pass
+            self.fail(where, f"{raw!r} is not a date (YYYY-MM-DD)")
+        if isinstance(model_field, models.BooleanField):
+            if type(raw) is not bool:
+                self.fail(where, "must be true or false")
+            return raw
+        if isinstance(model_field, models.IntegerField):
+            if type(raw) is not int or abs(raw) > MAX_ID:
+                self.fail(where, "must be a whole number")
+            return raw
+        if isinstance(model_field, models.JSONField):
+            return raw
+        if not isinstance(raw, str):
+            self.fail(where, "must be text")
+        if "\x00" in raw:
+            self.fail(where, "must not contain NUL characters")
+        if isinstance(model_field, models.FileField):
+            path = PurePosixPath(raw)
+            if raw and (path.is_absolute() or ".." in path.parts or "\\" in raw):
+                self.fail(where, f"{raw!r} is not a file name inside the media storage")
+            if len(raw) > model_field.max_length:
+                self.fail(where, f"longer than {model_field.max_length} characters")
+        return raw
+
+
+def _decode(data: dict) -> tuple[list[dict], dict[str, list[dict]]]:
+    """Check the whole file before anything is written; return users and each section's decoded records."""
+    decoder = _Decoder(data)
+    users = []
+    seen_usernames: set[str] = set()
+    user_model = get_user_model()
+    username_field = user_model._meta.get_field(user_model.USERNAME_FIELD)
+    for index, record in enumerate(data["users"]):
+        where = f"users[{index}]"
+        if set(record) != set(USER_KEYS):
+            decoder.fail(where, f"a user has exactly the fields {', '.join(USER_KEYS)}")
+        for name in ("first_name", "last_name", "email"):
+            decoder.value(user_model._meta.get_field(name), record[name], f"{where}.{name}")
+        username = decoder.value(username_field, record["username"], f"{where}.username")
+        if not username or username in seen_usernames:
+            decoder.fail(where, f"username {username!r} is empty or appears twice")
+        seen_usernames.add(username)
+        if type(record["is_active"]) is not bool or type(record["is_staff"]) is not bool:
+            decoder.fail(where, "is_active and is_staff must be true or false")
+        groups = record["groups"]
+        if not isinstance(groups, list) or not all(isinstance(name, str) and name for name in groups):
+            decoder.fail(f"{where}.groups", "must be a list of group names")
+        users.append(record)
+    decoder.collect_ids()
+    sections: dict[str, list[dict]] = {}
+    for part in SECTIONS:
+        decoded = []
+        for index, record in enumerate(data[part.key]):
+            where = f"{part.key}[{index}] (id {record['id']})"
+            values = decoder.record(part, record, where)
+            for child in part.children:
+                values[child.key] = [
+                    decoder.record(child, item, f"{where}.{child.key}[{child_index}]")
+                    for child_index, item in enumerate(record[child.key])
+                ]
+            decoded.append(values)
+        sections[part.key] = decoded
+    return users, sections
+
+
+def existing_rows() -> dict[str, int]:
+    """Rows already in the tables an import fills, by model (empty when the database is empty)."""
+    found = {}
+    for model in ALL_MODELS:
+        count = model._default_manager.count()
+        if count:
+            name = "signs to get help" if model is HelpSign else str(model._meta.verbose_name_plural)
+            found[name] = count
+    return found
+
+
+def import_data(data: dict) -> ImportReport:
+    """Load a parsed export into an empty database in one transaction: all of it, or nothing."""
+    check_format(data)
+    users, sections = _decode(data)
+    report = ImportReport()
+    try:
+        with transaction.atomic():
+            present = existing_rows()
+            if present:
+                listed = ", ".join(f"{count} {name}" for name, count in present.items())
+                raise TransferError(
+                    f"The database is not empty ({listed}). import_leaflets only loads into an empty database, "
+                    "so that nothing is overwritten or mixed up: restore into a freshly migrated database."
+                )
+            user_ids = _import_users(users, report)
+            for part in SECTIONS:
+                _import_section(part, sections[part.key], user_ids)
+                report.counts[part.key] = len(sections[part.key])
+                for child in part.children:
+                    report.counts[child.key] = sum(len(record[child.key]) for record in sections[part.key])
+            _reset_sequences()
+            connection.check_constraints(table_names=[model._meta.db_table for model in ALL_MODELS])
+    except DatabaseError as error:
+        message = str(error).strip().splitlines()[0] if str(error).strip() else error.__class__.__name__
+        raise TransferError(f"The file breaks a database rule, so nothing was imported: {message}") from None
+    for clinic in sections["clinics"]:
+        if clinic["logo"] and not default_storage.exists(clinic["logo"]):
+            report.warnings.append(
+                f"The logo of clinic {clinic['slug']} ({clinic['logo']}) is not in the media storage: "
+                "restore the media backup (see docs/operations.md)."
+            )
+    return report
+
+
+def _import_users(users: list[dict], report: ImportReport) -> dict[str, int]:
+    """Match people by username; create the missing ones inactive, with no usable password."""
+    user_model = get_user_model()
+    ids = {}
+    for record in users:
+        username = record["username"]
+        user = user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username}).first()
+        if user is not None:
+            report.users_matched.append(username)
+        else:
+            user = user_model(
+                **{user_model.USERNAME_FIELD: username},
+                first_name=record["first_name"],
+                last_name=record["last_name"],
+                email=record["email"],
+                is_staff=record["is_staff"],
+                is_active=False,
+            )
+            user.set_unusable_password()
+            user.save()
+            groups = list(Group.objects.filter(name__in=record["groups"]).order_by("name"))
+            user.groups.set(groups)
+            for name in sorted(set(record["groups"]) - {group.name for group in groups}):
+                report.warnings.append(f"User {username}: there is no group {name!r} here, so it was not added.")
+            report.users_created.append(username)
+        ids[username] = user.pk
+    return ids
+
+
+def _instance(part: Part, values: dict, user_ids: dict[str, int], **extra) -> models.Model:
+    kwargs = {}
+    for name in part.fields:
+        model_field = part.model_field(name)
+        value = values[name]
+        if _is_user_field(model_field) and value is not None:
+            value = user_ids[value]
+        kwargs[model_field.attname] = value
+    kwargs.update(extra)
+    return part.model(**kwargs)
+
+
+def _insert(obj: models.Model) -> None:
+    # raw=True, as loaddata does: auto_now and auto_now_add fields keep the values from the file.
+    obj.save_base(raw=True, force_insert=True)
+
+
+def _import_section(part: Part, records: list[dict], user_ids: dict[str, int]) -> None:
+    if part.model is LeafletVersion:
+        _import_versions(part, records, user_ids)
+        return
+    for values in records:
+        _insert(_instance(part, values, user_ids))
+        for child in part.children:
+            for child_values in values[child.key]:
+                _insert(_instance(child, child_values, user_ids, **{f"{child.parent}_id": values["id"]}))
+
+
+def _import_versions(part: Part, records: list[dict], user_ids: dict[str, int]) -> None:
+    """Insert each version as a draft (signs can only be added to drafts), add its signs and contributors,
+    then move it to its real status with its approval fields in one UPDATE. Drafts and versions in review
+    come last, so each leaflet and language has at most one open version at every step."""
+    signs, contributors = part.children
+    final_names = set(VERSION_FINAL_FIELDS)
+    ordered = sorted(records, key=lambda values: (values["status"] in LeafletVersion.OPEN_STATUSES, values["id"]))
+    for values in ordered:
+        draft_values = {name: (None if name in final_names else values[name]) for name in part.fields}
+        draft_values["status"] = LeafletVersion.Status.DRAFT
+        _insert(_instance(part, draft_values, user_ids))
+        for child, items in ((signs, values["help_signs"]), (contributors, values["contributors"])):
+            for child_values in items:
+                _insert(_instance(child, child_values, user_ids, version_id=values["id"]))
+        final = {}
+        for name in VERSION_FINAL_FIELDS:
+            model_field = part.model_field(name)
+            value = values[name]
+            if _is_user_field(model_field) and value is not None:
+                value = user_ids[value]
+            final[model_field.attname] = value
+        LeafletVersion.objects.filter(pk=values["id"]).update(**final)  # update() leaves updated_at alone
+
+
+def _reset_sequences() -> None:
+    """Point PostgreSQL's id sequences past the imported ids (SQLite's AUTOINCREMENT follows by itself)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), ALL_MODELS)
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)

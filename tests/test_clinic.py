@@ -1,0 +1,254 @@
+"""Clinic logos: PNG or JPEG only, size and pixel limits, and always re-encoded before they are stored."""
+
+import io
+import os
+import struct
+import zlib
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageFile, PngImagePlugin
+
+from clinic.forms import ClinicAdminForm
+from clinic.images import MAX_LOGO_BYTES, sanitise_logo
+from clinic.models import Clinic
+from tests import factories
+
+MARKER = "secret-marker-42"
+HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
+
+
+def png(size=(60, 30), mode="RGBA", *, text=MARKER) -> bytes:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", text)
+    output = io.BytesIO()
+    Image.new(mode, size, (11, 83, 148, 255) if mode == "RGBA" else None).save(output, "PNG", pnginfo=info)
+    return output.getvalue()
+
+
+def jpeg(size=(60, 30)) -> bytes:
+    exif = Image.Exif()
+    exif[0x010E] = MARKER  # ImageDescription
+    exif[0x0131] = "Camera software 1.0"
+    output = io.BytesIO()
+    Image.new("RGB", size, (11, 83, 148)).save(output, "JPEG", exif=exif.tobytes(), comment=MARKER.encode())
+    return output.getvalue()
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A tiny PNG file whose header claims an enormous image (a decompression bomb)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 4096, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def upload(content: bytes, name="logo.png", content_type="image/png"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def refused(content: bytes, name="logo.png") -> ValidationError:
+    with pytest.raises(ValidationError) as caught:
+        sanitise_logo(upload(content, name))
+    return caught.value
+
+
+# --- the sanitiser ----------------------------------------------------------------------------------------
+
+
+def test_a_png_is_re_encoded_without_its_metadata():
+    original = png()
+    clean = sanitise_logo(upload(original, "Our Logo (final).PNG"))
+    data = clean.read()
+    assert data != original
+    assert MARKER.encode() not in data and b"tEXt" not in data and b"iTXt" not in data
+    image = Image.open(io.BytesIO(data))
+    assert (image.format, image.size, image.mode) == ("PNG", (60, 30), "RGBA")
+    assert image.getpixel((5, 5)) == (11, 83, 148, 255)
+    assert clean.name == "Our_Logo_final.png"
+
+
+def test_a_jpeg_is_re_encoded_without_exif_or_comments():
+    original = jpeg()
+    assert MARKER.encode() in original
+    data = sanitise_logo(upload(original, "logo.jpeg", "image/jpeg")).read()
+    assert MARKER.encode() not in data and b"Exif" not in data and b"Camera software" not in data
+    image = Image.open(io.BytesIO(data))
+    assert (image.format, image.size) == ("JPEG", (60, 30))
+    assert not image.getexif()
+
+
+def test_a_palette_png_with_transparency_is_accepted():
+    output = io.BytesIO()
+    Image.new("P", (20, 20), 0).save(output, "PNG", transparency=0)
+    image = Image.open(io.BytesIO(sanitise_logo(upload(output.getvalue())).read()))
+    assert image.format == "PNG" and image.mode == "RGBA"
+    assert image.getpixel((1, 1))[3] == 0  # still transparent
+
+
+def test_html_appended_to_a_png_is_dropped():
+    data = sanitise_logo(upload(png() + HTML)).read()
+    assert b"<script" not in data and b"<html" not in data
+    assert data.endswith(b"IEND\xaeB`\x82")  # the file ends where the image ends
+    assert Image.open(io.BytesIO(data)).size == (60, 30)
+
+
+def test_html_appended_to_a_jpeg_is_dropped():
+    data = sanitise_logo(upload(jpeg() + HTML, "logo.jpg", "image/jpeg")).read()
+    assert b"<script" not in data
+    assert data.endswith(b"\xff\xd9")
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        b'<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
+    ],
+)
+@pytest.mark.parametrize("name", ["logo.svg", "logo.png"])
+def test_svg_is_refused_whatever_its_name(svg, name):
+    error = refused(svg, name)
+    assert error.code == "svg"
+    assert "SVG logos are not accepted" in error.messages[0]
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded():
+    bomb = png_declaring(100_000, 100_000)
+    assert len(bomb) < 1000
+    error = refused(bomb)
+    assert error.code == "bomb"
+    assert "at most 4000 x 4000 pixels" in error.messages[0]
+
+
+@pytest.mark.parametrize(("width", "height"), [(5000, 10), (10, 4001), (4000, 4001)])
+def test_an_image_larger_than_4000_pixels_each_way_is_refused(width, height):
+    error = refused(png_declaring(width, height))
+    assert error.code == "too_many_pixels"
+    assert f"{width} x {height} pixels" in error.messages[0]
+
+
+def test_a_file_over_2_mb_is_refused():
+    noise = Image.frombytes("RGB", (1000, 1000), os.urandom(3_000_000))
+    output = io.BytesIO()
+    noise.save(output, "PNG")
+    assert len(output.getvalue()) > MAX_LOGO_BYTES
+    error = refused(output.getvalue())
+    assert error.code == "too_large"
+    assert "at most 2 MB" in error.messages[0]
+
+
+def test_a_file_over_2_mb_is_refused_even_if_its_size_is_not_reported():
+    class Unsized(io.BytesIO):
+        name = "logo.png"
+
+    with pytest.raises(ValidationError, match="at most 2 MB"):
+        sanitise_logo(Unsized(png() + b"\x00" * MAX_LOGO_BYTES))
+
+
+@pytest.mark.parametrize("kind", ["GIF", "WEBP", "BMP", "TIFF"])
+def test_other_image_formats_are_refused(kind):
+    output = io.BytesIO()
+    Image.new("RGB", (20, 20), (0, 0, 0)).save(output, kind)
+    error = refused(output.getvalue(), f"logo.{kind.lower()}")
+    assert error.code == "format"
+    assert "Only PNG or JPEG logos are accepted" in error.messages[0]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"This is a text file, renamed to logo.png.",
+        b"<html><body>not an image</body></html>",
+        b"",
+        png()[:120],  # truncated: the header is fine, the pixels are missing
+        png(size=(400, 300))[:-20],
+        jpeg()[:200],
+        jpeg(size=(400, 300))[:-100],
+    ],
+)
+@pytest.mark.parametrize("load_truncated", [False, True])
+def test_text_truncated_and_empty_files_are_refused(content, load_truncated, monkeypatch):
+    """Also when Pillow is told to load truncated images (WeasyPrint sets that for the whole process)."""
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", load_truncated)
+    error = refused(content)
+    assert error.code == "format"
+
+
+# --- the clinic admin -------------------------------------------------------------------------------------
+
+
+def form_data(**changes):
+    data = {
+        "name": "Riverside",
+        "slug": "riverside",
+        "language": "en",
+        "primary_colour": "#0b5394",
+        "accent_colour": "#8a3b12",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.django_db
+def test_the_clinic_form_stores_the_re_encoded_logo():
+    form = ClinicAdminForm(data=form_data(), files={"logo": upload(png() + HTML, "riverside.png")})
+    assert form.is_valid(), form.errors
+    clinic = form.save()
+    with clinic.logo.open("rb") as stored:
+        data = stored.read()
+    assert clinic.logo.name.startswith("clinic-logos/riverside") and clinic.logo.name.endswith(".png")
+    assert b"<script" not in data and MARKER.encode() not in data
+    assert Image.open(io.BytesIO(data)).format == "PNG"
+
+
+@pytest.mark.django_db
+def test_the_clinic_form_shows_why_a_logo_is_refused():
+    form = ClinicAdminForm(data=form_data(), files={"logo": upload(b"<svg/>", "logo.svg", "image/svg+xml")})
+    assert not form.is_valid()
+    assert form.errors["logo"] == ["SVG logos are not accepted, because they can carry scripts. Upload a PNG or JPEG."]
+    assert not Clinic.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_re_encodes_an_uploaded_logo_and_refuses_a_bomb(client):
+    client.force_login(factories.make_user("root", superuser=True))
+    response = client.post(
+        "/admin/clinic/clinic/add/", {**form_data(), "logo": upload(png_declaring(100_000, 100_000), "bomb.png")}
+    )
+    assert response.status_code == 200
+    assert "at most 4000 x 4000 pixels" in response.content.decode()
+    assert not Clinic.objects.exists()
+
+    response = client.post("/admin/clinic/clinic/add/", {**form_data(), "logo": upload(jpeg(), "logo.jpg")})
+    assert response.status_code == 302
+    clinic = Clinic.objects.get()
+    with clinic.logo.open("rb") as stored:
+        data = stored.read()
+    assert MARKER.encode() not in data and clinic.logo.name.endswith(".jpg")
+
+    # Saving again without a new file keeps the logo; a website without a scheme is read as https.
+    response = client.post(
+        f"/admin/clinic/clinic/{clinic.pk}/change/", form_data(name="Riverside Skin", website="example.org")
+    )
+    assert response.status_code == 302
+    clinic.refresh_from_db()
+    assert (clinic.name, clinic.website) == ("Riverside Skin", "https://example.org")
+    with clinic.logo.open("rb") as stored:
+        assert stored.read() == data
+
+
+@pytest.mark.django_db
+def test_the_logo_can_still_be_cleared(client):
+    clinic = ClinicAdminForm(data=form_data(), files={"logo": upload(png())}).save()
+    form = ClinicAdminForm(data={**form_data(), "logo-clear": "on"}, instance=clinic)
+    assert form.is_valid(), form.errors
+    assert not form.save().logo

@@ -1,0 +1,250 @@
+"""Share links for patients, the staff share page and emailing a link."""
+
+import datetime
+import logging
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from clinic.models import Clinic
+from education import services
+from education.models import Handout, ShareLink
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+SHARE_URL = "/staff/share/"
+
+
+@pytest.fixture
+def clinic():
+    return Clinic.objects.create(
+        name="Riverside Skin Clinic", slug="riverside", is_default=True, phone="01632 960 000",
+        urgent_care_advice="Out of hours, call 111.",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def other_clinic():
+    return Clinic.objects.create(name="Hillside Dermatology", slug="hillside", phone="01632 960 999")
+
+
+@pytest.fixture
+def link_and_token(published, other_clinic, editor):
+    return services.share_link_create(version=published, clinic=other_clinic, user=editor)
+
+
+def share_post(version, clinic, **extra):
+    return {"version": version.pk, "clinic": clinic.pk, "channel": "link", "expires_in": "30", **extra}
+
+
+# --- the patient's view of a link ---------------------------------------------------------------------
+
+
+def test_a_valid_link_shows_the_pinned_version_with_its_clinics_branding(client, link_and_token, clinic):
+    link, token = link_and_token
+    response = client.get(f"/s/{token}/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Milia: small white bumps" in text
+    assert "Hillside Dermatology" in text and "01632 960 999" in text
+    assert "Riverside Skin Clinic" not in text
+    link.refresh_from_db()
+    assert link.view_count == 1
+
+
+def test_share_pages_are_private(client, link_and_token):
+    _link, token = link_and_token
+    response = client.get(f"/s/{token}/")
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_a_link_to_a_superseded_version_offers_the_newer_one(client, link_and_token, editor, other_approver):
+    link, token = link_and_token
+    second = services.version_create_draft(leaflet=link.version.leaflet, user=editor, based_on=link.version)
+    factories.edit(second, user=editor, title="Milia: second version")
+    services.version_submit(version=second, user=editor)
+    services.version_approve_and_publish(version=second, user=other_approver)
+    text = client.get(f"/s/{token}/").content.decode()
+    assert "Milia: small white bumps" in text  # still the version the patient was given
+    assert "A newer version of this leaflet is available." in text
+    assert 'href="/leaflets/milia-test/v2/"' in text
+
+
+def _state(name, link, token, approver):
+    if name == "expired":
+        ShareLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    elif name == "revoked":
+        services.share_link_revoke(link=link, user=approver)
+    elif name == "unknown":
+        return token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    elif name == "malformed":
+        return "not a token!"
+    elif name == "too-short":
+        return "abc"
+    elif name == "too-long":
+        return "a" * 500
+    elif name == "sql":
+        return "x' OR '1'='1"
+    return token
+
+
+@pytest.mark.parametrize("state", ["expired", "revoked", "unknown", "malformed", "too-short", "too-long", "sql"])
+def test_unknown_expired_revoked_and_malformed_links_look_the_same(client, link_and_token, approver, state):
+    link, token = link_and_token
+    reference = client.get("/s/" + "Z" * 32 + "/")
+    asked = _state(state, link, token, approver)
+    response = client.get(f"/s/{asked}/")
+    assert response.status_code == 404
+    assert response.content == reference.content
+    assert response["Cache-Control"] == reference["Cache-Control"]
+    link.refresh_from_db()
+    assert link.view_count == 0
+
+
+def test_a_link_whose_leaflet_was_withdrawn_says_so(client, link_and_token, approver):
+    link, token = link_and_token
+    services.leaflet_retire(leaflet=link.version.leaflet, user=approver, comment="Outdated")
+    text = client.get(f"/s/{token}/").content.decode()
+    assert "This version has been withdrawn" in text
+
+
+def test_share_page_query_count(client, link_and_token, django_assert_max_num_queries):
+    _link, token = link_and_token
+    with django_assert_max_num_queries(4):
+        assert client.get(f"/s/{token}/").status_code == 200
+
+
+# --- the staff share page -----------------------------------------------------------------------------
+
+
+def test_the_share_page_is_for_staff_only(client, published):
+    response = client.get(SHARE_URL)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.force_login(factories.make_user())
+    assert client.get(SHARE_URL).status_code == 403  # staff without a role
+
+
+@pytest.mark.parametrize("channel", ["link", "qr"])
+def test_staff_create_a_link_shown_once_with_a_qr_code(client, published, clinic, editor, channel):
+    client.force_login(editor)
+    response = client.post(SHARE_URL, share_post(published, clinic, channel=channel))
+    assert response.status_code == 200
+    text = response.content.decode()
+    link = ShareLink.objects.get()
+    token = response.context["url"].rstrip("/").rsplit("/", 1)[-1]
+    assert services.share_token_hash(token) == link.token_hash
+    assert "<svg" in text and "<title>" in text  # local QR code with a title
+    handout = Handout.objects.get()
+    assert (handout.channel, handout.share_link, handout.created_by) == (channel, link, editor)
+    assert list(handout.versions.all()) == [published]
+    assert link.expires_at > timezone.now() + datetime.timedelta(days=29)
+    assert client.get(f"/s/{token}/").status_code == 200
+
+
+def test_emailing_a_link_sends_one_message_and_stores_no_address(client, published, clinic, editor, caplog):
+    caplog.set_level(logging.DEBUG)
+    address = "patient.person@example.org"
+    client.force_login(editor)
+    response = client.post(
+        SHARE_URL, share_post(published, clinic, channel="email", email=address, message="See you on Monday.")
+    )
+    assert response.status_code == 200
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sent.to == [address]
+    assert sent.subject == "Information from Riverside Skin Clinic"
+    assert "milia" not in sent.subject.lower()  # the subject names the clinic, not the condition
+    assert "See you on Monday." in sent.body and "/s/" in sent.body
+    assert Handout.objects.get().channel == "email"
+    assert address not in caplog.text and "Monday" not in caplog.text
+    assert_nowhere_in_database(address)
+    assert_nowhere_in_database("See you on Monday")
+
+
+def assert_nowhere_in_database(needle):
+    """Search every text column of every table for the value."""
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            columns = [
+                column.name
+                for column in connection.introspection.get_table_description(cursor, table)
+                if column.type_code in _text_type_codes()
+            ]
+            for column in columns:
+                quoted_table, quoted_column = connection.ops.quote_name(table), connection.ops.quote_name(column)
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {quoted_table} WHERE CAST({quoted_column} AS TEXT) LIKE %s",  # noqa: S608
+                    [f"%{needle}%"],
+                )
+                assert cursor.fetchone()[0] == 0, f"{needle!r} found in {table}.{column}"
+
+
+def test_the_database_search_finds_what_is_there(clinic):
+    """The helper above must be able to fail: it finds a value that is stored."""
+    with pytest.raises(AssertionError, match="education|clinic"):
+        assert_nowhere_in_database("Riverside Skin")
+
+
+def _text_type_codes():
+    if connection.vendor == "sqlite":
+        return {"varchar", "text", "TEXT", "VARCHAR", "char", "json", "text(1)"} | {
+            f"varchar({n})" for n in range(1, 1000)
+        }
+    return {25, 1043, 3802, 114, 1042}  # PostgreSQL: text, varchar, jsonb, json, char
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"channel": "email", "email": ""}, "Enter the patient"),
+        ({"channel": "email", "email": "not-an-address"}, "valid email"),
+        ({"channel": "email", "email": "a@example.org\nBcc: x@example.org"}, "valid email"),
+        ({"channel": "email", "email": "a@example.org", "message": "x" * 501}, "at most 500"),
+        ({"channel": "fax"}, "Select a valid choice"),
+        ({"expires_in": "5000"}, "Select a valid choice"),
+    ],
+)
+def test_bad_share_requests_are_refused_and_nothing_is_sent_or_stored(
+    client, published, clinic, editor, extra, message
+):
+    client.force_login(editor)
+    response = client.post(SHARE_URL, share_post(published, clinic, **extra))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not mail.outbox and not ShareLink.objects.exists() and not Handout.objects.exists()
+
+
+def test_only_published_versions_can_be_picked(client, draft, clinic, editor):
+    client.force_login(editor)
+    response = client.post(SHARE_URL, share_post(draft, clinic))
+    assert "Select a valid choice" in response.content.decode()
+    assert not ShareLink.objects.exists()
+
+
+def test_sending_is_rate_limited_per_person(client, published, clinic, editor, approver, settings):
+    settings.SHARE_EMAILS_PER_HOUR = 2
+    client.force_login(editor)
+    data = share_post(published, clinic, channel="email", email="p@example.org")
+    assert client.post(SHARE_URL, data).status_code == 200
+    assert client.post(SHARE_URL, data).status_code == 200
+    refused = client.post(SHARE_URL, data)
+    assert refused.status_code == 429
+    assert "the most allowed" in refused.content.decode()
+    assert len(mail.outbox) == 2
+    client.force_login(approver)  # the limit is per person
+    assert client.post(SHARE_URL, data).status_code == 200
+
+
+def test_a_revoked_link_stops_working_at_once(client, link_and_token, approver):
+    link, token = link_and_token
+    client.force_login(approver)
+    response = client.post(
+        "/admin/education/sharelink/", {"action": "revoke", "_selected_action": [link.pk]}, follow=True
+    )
+    assert "1 link(s) revoked." in response.content.decode()
+    client.logout()
+    assert client.get(f"/s/{token}/").status_code == 404

@@ -1,0 +1,484 @@
+"""manage.py export_leaflets and import_leaflets: one JSON file, loaded losslessly into an empty database."""
+
+import copy
+import datetime
+import gzip
+import importlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from contextlib import contextmanager
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.core.management.color import no_style
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from clinic.models import Clinic
+from education import services, transfer
+from education.models import (
+    AuditEvent,
+    Handout,
+    HelpSign,
+    Leaflet,
+    LeafletVersion,
+    ReviewReminder,
+    ShareLink,
+    VersionContributor,
+)
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+PROJECT = Path(__file__).resolve().parent.parent
+Sign = services.HelpSignData
+
+
+def run(*args, **kwargs) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out, **kwargs)
+    return out.getvalue()
+
+
+# --- a clinic's history, built the way the app builds it --------------------------------------------------
+
+
+@pytest.fixture
+def history():
+    """Every kind of row in every status: published, retired, sent back, discarded, translated, shared, handed
+    out, reminded; two editors on one draft; non-ASCII text; an inactive user; a logo in media storage."""
+    eddie = factories.make_user("eddie", group="Leaflet editors", email="eddie@example.org", first_name="Eddie")
+    erin = factories.make_user("erin", group="Leaflet editors", first_name="Érin", last_name="Ødegård")
+    claire = factories.make_approver("claire")
+    omar = factories.make_approver("omar")
+    default_storage.save("clinic-logos/riviere.png", ContentFile(b"\x89PNG test logo"))
+    riviere = Clinic.objects.create(
+        name="Clinique de la Rivière",
+        slug="riviere",
+        logo="clinic-logos/riviere.png",
+        logo_alt_text="Logo : une rivière",
+        address="1 rue de l'Exemple\n75000 Paris",
+        language="fr",
+        is_default=True,
+    )
+    annex = Clinic.objects.create(name="Annex", slug="annex", primary_colour="#123456")
+
+    milia = factories.make_leaflet(user=eddie, slug="milia", name="Milia — overview")
+    v1 = factories.make_published(author=eddie, approver=claire, leaflet=milia)
+    v2 = services.version_create_draft(leaflet=milia, user=eddie, based_on=v1, change_note="Clearer wording")
+    v2 = factories.edit(v2, user=eddie, title="Milia ✓", help_signs=[Sign("emergency", "Fièvre élevée 🌡")])
+    v2 = services.version_submit(version=v2, user=eddie)
+    v2 = services.version_send_back(version=v2, user=claire, comment="Add the routine sign back, please.")
+    v2 = factories.edit(v2, user=erin, help_signs=[Sign("routine", "Still there"), Sign("emergency", "High fever")])
+    v2 = services.version_submit(version=v2, user=erin, comment="Done")
+    v2 = services.version_approve_and_publish(version=v2, user=omar, comment="Approved")  # retires v1
+    v3 = services.version_create_draft(leaflet=milia, user=erin, based_on=v2)
+    factories.edit(v3, user=eddie, summary="A draft two people edited.")
+    french = services.version_create_draft(leaflet=milia, user=erin, language="fr", translation_of=v2)
+    french = factories.edit(french, user=erin, title="Grains de milium", summary="Résumé « simple ».")
+    services.version_submit(version=french, user=erin)
+
+    care = factories.make_leaflet(user=erin, slug="care", name="Care after removal", review_interval_months=6)
+    discarded = factories.make_draft(leaflet=care, author=erin)
+    services.version_discard(version=discarded, user=erin, comment="Wrong leaflet")
+    care_v2 = factories.make_published(author=erin, approver=claire, leaflet=care)
+    services.leaflet_retire(leaflet=care, user=claire, comment="Withdrawn")
+    Leaflet.objects.filter(pk=care.pk).update(owner=None)
+
+    link, token = services.share_link_create(
+        version=v2, clinic=riviere, user=eddie, expires_at=timezone.now() + datetime.timedelta(days=30)
+    )
+    services.share_link_count_view(link=link)
+    revoked, _token = services.share_link_create(version=v2, clinic=annex, user=erin)
+    services.share_link_revoke(link=revoked, user=claire)
+    services.handout_record(
+        versions=[v2], channel="print", clinic=riviere, user=eddie, options={"paper": "a4", "large_print": True}
+    )
+    services.handout_record(versions=[v2], channel="download")
+    services.handout_record(versions=[v2, care_v2], channel="email", clinic=riviere, user=eddie, share_link=link)
+    ReviewReminder.objects.create(
+        leaflet=milia, recipient=eddie, sent_on=datetime.date(2026, 1, 5), review_due=v2.review_due
+    )
+    get_user_model().objects.filter(username="claire").update(is_active=False)  # she left; history stays
+    return {"token": token, "milia": milia, "v2": v2}
+
+
+def _schema(conn):
+    class Schema:
+        connection = conn
+
+        def execute(self, sql, params=()):
+            with conn.cursor() as cursor:
+                cursor.execute(sql, params or None)
+
+    return Schema()
+
+
+@contextmanager
+def rules_lifted():
+    """Drop the history-protecting triggers for the duration (inside the test's transaction), then put them back
+    with the migrations' own functions."""
+    protect_history = importlib.import_module("education.migrations.0002_protect_history")
+    protect_handouts = importlib.import_module("education.migrations.0005_protect_handouts")
+    schema = _schema(connection)
+    protect_handouts.remove(None, schema)
+    protect_history.remove_triggers(None, schema)
+    try:
+        yield
+    finally:
+        protect_history.install_triggers(None, schema)
+        protect_handouts.install(None, schema)
+
+
+def empty_leaflet_tables():
+    """What a freshly migrated database looks like to the import (users and groups stay): no rows, and id
+    sequences back at the start."""
+    with rules_lifted(), connection.cursor() as cursor:
+        for model in reversed(transfer.ALL_MODELS):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
+        sequences = [{"table": model._meta.db_table, "column": "id"} for model in transfer.ALL_MODELS]
+        for statement in connection.ops.sequence_reset_by_name_sql(no_style(), sequences):
+            cursor.execute(statement)
+    assert transfer.existing_rows() == {}
+
+
+def _refused(action):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        action()
+
+
+def _raw_delete(model, pk):
+    """A DELETE straight to the database: only the triggers stand in the way (Django's PROTECT does not)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608
+
+
+# --- round trip -------------------------------------------------------------------------------------------
+
+
+def test_export_import_export_is_byte_identical_and_the_rules_hold_again(history, tmp_path):
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert "Wrote" in run("export_leaflets", output=str(first))
+    before = {model: model.objects.count() for model in transfer.ALL_MODELS}
+    empty_leaflet_tables()
+
+    output = run("import_leaflets", str(first))
+    run("export_leaflets", output=str(second))
+
+    assert first.read_bytes() == second.read_bytes()
+    assert {model: model.objects.count() for model in transfer.ALL_MODELS} == before
+    assert "Imported 2 clinics, 2 leaflets, 6 versions" in output
+    assert "Matched existing users: claire, eddie, erin, omar" in output
+    # The import ran under the database's rules, and they still hold: history is frozen again.
+    published = LeafletVersion.objects.get(status="published", leaflet__slug="milia")
+    _refused(lambda: LeafletVersion.objects.filter(pk=published.pk).update(title="Changed"))
+    _refused(lambda: _raw_delete(LeafletVersion, published.pk))
+    _refused(lambda: AuditEvent.objects.all().delete())
+    _refused(lambda: HelpSign.objects.filter(version=published).delete())
+    _refused(lambda: _raw_delete(Handout, Handout.objects.first().pk))
+
+
+def test_the_export_holds_every_status_timestamp_and_reference(history):
+    data = transfer.export_data()
+    versions = {(v["leaflet"], v["language"], v["number"]): v for v in data["versions"]}
+    milia = history["milia"].pk
+    assert {v["status"] for v in data["versions"]} == {"published", "retired", "draft", "in_review", "discarded"}
+    assert versions[(milia, "en", 2)]["approved_by"] == "omar"
+    assert versions[(milia, "en", 2)]["based_on"] == versions[(milia, "en", 1)]["id"]
+    assert versions[(milia, "fr", 1)]["translation_of"] == versions[(milia, "en", 2)]["id"]
+    assert [c["user"] for c in versions[(milia, "en", 3)]["contributors"]] == ["erin", "eddie"]
+    assert [s["text"] for s in versions[(milia, "en", 2)]["help_signs"]] == ["Still there", "High fever"]
+    event = AuditEvent.objects.order_by("pk").first()
+    assert data["audit_events"][0]["at"] == event.at.astimezone(datetime.UTC).isoformat()
+    assert data["handouts"][0]["options"] == {"large_print": True, "paper": "a4"}
+    assert data["share_links"][1]["revoked_by"] == "claire"
+    assert data["clinics"][0]["logo"] == "clinic-logos/riviere.png"
+    assert [section for section in data] == ["format", "format_version", *transfer.SECTION_KEYS]
+    for key in transfer.SECTION_KEYS[1:]:
+        ids = [record["id"] for record in data[key]]
+        assert ids == sorted(ids), key
+
+
+def test_the_export_names_people_by_username_and_holds_no_secrets(history, tmp_path):
+    path = tmp_path / "export.json"
+    run("export_leaflets", output=str(path))
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert [user["username"] for user in data["users"]] == ["claire", "eddie", "erin", "omar"]
+    assert set(data["users"][0]) == set(transfer.USER_KEYS)
+    assert data["users"][0]["is_active"] is False
+    assert data["users"][2]["last_name"] == "Ødegård"  # written as UTF-8, not escaped
+    assert "password" not in text and "md5$" not in text
+    assert history["token"] not in text  # only the token's hash
+    assert services.share_token_hash(history["token"]) in text
+    assert os.stat(path).st_mode & 0o077 == 0  # staff names and emails: readable by its owner only
+
+
+def test_every_model_field_is_in_the_export_format():
+    """A field added to a model must be added to the export (and the format version considered)."""
+    for part in transfer.SECTIONS:
+        for spec in (part, *part.children):
+            concrete = {f.name for f in spec.model._meta.concrete_fields} - {spec.parent}
+            assert set(spec.fields) == concrete, spec.model.__name__
+
+
+def test_two_exports_of_the_same_data_are_identical_and_stdout_matches_the_file(history, tmp_path):
+    path = tmp_path / "export.json"
+    run("export_leaflets", output=str(path))
+    assert run("export_leaflets") == path.read_text(encoding="utf-8") == transfer.export_text()
+
+
+def test_new_work_after_an_import_gets_fresh_ids(history, tmp_path):
+    path = tmp_path / "export.json"
+    run("export_leaflets", output=str(path))
+    highest = LeafletVersion.objects.order_by("-pk").first().pk
+    empty_leaflet_tables()
+    run("import_leaflets", str(path))
+    eddie = get_user_model().objects.get(username="eddie")
+    leaflet = factories.make_leaflet(user=eddie, slug="after-restore")
+    draft = factories.make_draft(leaflet=leaflet, author=eddie)
+    assert draft.pk > highest
+    clinic = Clinic.objects.create(name="New", slug="new")
+    assert clinic.pk > 2
+
+
+def test_a_logo_missing_from_media_storage_is_reported(history, tmp_path):
+    path = tmp_path / "export.json"
+    run("export_leaflets", output=str(path))
+    empty_leaflet_tables()
+    default_storage.delete("clinic-logos/riviere.png")
+    output = run("import_leaflets", str(path))
+    assert "Warning: The logo of clinic riviere (clinic-logos/riviere.png) is not in the media storage" in output
+
+
+def test_people_missing_here_are_created_inactive_without_a_password(history, tmp_path):
+    data = transfer.export_data()
+    empty_leaflet_tables()
+    for user in data["users"]:
+        if user["username"] == "eddie":
+            user["username"] = "eddie2"
+            user["groups"] = ["Leaflet editors", "Night shift"]
+    text = json.dumps(data).replace('"eddie"', '"eddie2"')
+    path = tmp_path / "renamed.json"
+    path.write_text(text, encoding="utf-8")
+
+    output = run("import_leaflets", str(path))
+
+    created = get_user_model().objects.get(username="eddie2")
+    assert not created.is_active and not created.has_usable_password()
+    assert (created.first_name, created.email, created.is_staff) == ("Eddie", "eddie@example.org", True)
+    assert list(created.groups.values_list("name", flat=True)) == ["Leaflet editors"]
+    assert "Created 1 users, inactive and without a usable password: eddie2" in output
+    assert "there is no group 'Night shift' here" in output
+    assert Leaflet.objects.get(slug="milia").owner == created
+
+
+def test_a_fresh_database_from_the_command_line(history, tmp_path):
+    """Import into a newly migrated SQLite file in another process: same data, people created inactive."""
+    source = tmp_path / "export.json"
+    run("export_leaflets", output=str(source))
+    database = tmp_path / "fresh.sqlite3"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+
+    def manage(*args):
+        return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+            [sys.executable, "manage.py", *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    assert manage("migrate", "--no-input").returncode == 0
+    imported = manage("import_leaflets", str(source))
+    assert imported.returncode == 0, imported.stderr
+    again = manage("export_leaflets", "--output", str(tmp_path / "again.json"))
+    assert again.returncode == 0, again.stderr
+
+    original = json.loads(source.read_text(encoding="utf-8"))
+    restored = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
+    assert all(user["is_active"] is False for user in restored["users"])
+    for user in restored["users"]:
+        user["is_active"] = next(u["is_active"] for u in original["users"] if u["username"] == user["username"])
+    assert restored == original
+    with sqlite3.connect(database) as db:
+        passwords = [row[0] for row in db.execute("SELECT password FROM auth_user")]
+    assert len(passwords) == 4 and all(password.startswith("!") for password in passwords)
+
+    twice = manage("import_leaflets", str(source))
+    assert twice.returncode == 1
+    assert "The database is not empty" in twice.stderr and "Traceback" not in twice.stderr
+    corrupt = tmp_path / "corrupt.json"
+    corrupt.write_bytes(source.read_bytes()[:500])
+    broken = manage("import_leaflets", str(corrupt))
+    assert broken.returncode == 1
+    assert "not valid JSON" in broken.stderr and "Traceback" not in broken.stderr
+
+
+# --- bad input: a clear refusal, and nothing imported -----------------------------------------------------
+
+
+@pytest.fixture
+def exported(history):
+    return transfer.export_data()
+
+
+def import_json(tmp_path, data) -> str:
+    path = tmp_path / "import.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return run("import_leaflets", str(path))
+
+
+def test_import_refuses_a_database_that_already_holds_leaflets(exported, tmp_path):
+    before = transfer.existing_rows()
+    with pytest.raises(CommandError, match=r"The database is not empty \(2 clinics, 2 leaflets, 6 leaflet versions"):
+        import_json(tmp_path, exported)
+    assert transfer.existing_rows() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "There is no file"),
+        (b"", "is empty"),
+        (b"   \n", "is empty"),
+        (gzip.compress(b'{"format": "clinic-leaflets"}'), "not UTF-8 text"),
+        (b'{"format": "clinic-leaflets", "format_version": 1, "users": [', "not valid JSON"),
+        (b"[1, 2, 3]", "not a leaflet export"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested far too deeply"),
+        (b'{"model": "education.leaflet", "pk": 1}', "not a leaflet export"),
+        (b'{"format": "clinic-leaflets", "format_version": "1"}', "no valid format_version"),
+        (b'{"format": "clinic-leaflets", "format_version": 99}', "newer version of the app"),
+        (b'{"format": "clinic-leaflets", "format_version": 1, "users": []}', "missing clinics, leaflets"),
+    ],
+)
+def test_import_refuses_missing_empty_and_foreign_files(tmp_path, content, message):
+    path = tmp_path / "leaflets.json"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        run("import_leaflets", str(path))
+    assert transfer.existing_rows() == {}
+
+
+def test_import_refuses_a_folder(tmp_path):
+    with pytest.raises(CommandError, match="is a folder"):
+        run("import_leaflets", str(tmp_path))
+
+
+def test_import_without_a_file_argument_is_a_usage_error():
+    with pytest.raises(CommandError, match="the following arguments are required: FILE"):
+        run("import_leaflets")
+
+
+def _first(data, section, **match):
+    return next(r for r in data[section] if all(r[k] == v for k, v in match.items()))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["versions"][0].update(approved_at="2026-01-01T10:00:00"),
+            r"versions\[0\] \(id \d+\)\.approved_at",
+        ),
+        (lambda d: d["versions"][0].update(review_due="next year"), r"review_due: 'next year' is not a date"),
+        (lambda d: d["versions"][0].update(status="live"), r"\.status: 'live' is not one of"),
+        (lambda d: d["versions"][0].update(leaflet=999), r"\.leaflet: 999 is not the id of a record in the leaflets"),
+        (lambda d: d["versions"][0].update(created_by="mallory"), r"'mallory' is not a username listed"),
+        (lambda d: d["versions"][0].update(number="1"), r"\.number: must be a whole number"),
+        (lambda d: d["versions"][0].pop("title"), r"versions\[0\] \(id \d+\): missing title"),
+        (lambda d: d["versions"][0].update(extra=1), r"unknown field\(s\) extra"),
+        (lambda d: d["versions"][0]["help_signs"][0].update(urgency="soon"), r"help_signs\[0\]\.urgency"),
+        (lambda d: d["leaflets"].append(copy.deepcopy(d["leaflets"][0])), r"id \d+ appears twice"),
+        (lambda d: d["leaflets"][0].update(id=-4), r"id must be a positive whole number"),
+        (lambda d: d["leaflets"][0].update(id=10**30), r"id must be a positive whole number"),
+        (lambda d: d["share_links"][0].update(view_count=10**30), r"view_count: must be a whole number"),
+        (lambda d: d["clinics"][0].update(logo="../../etc/passwd"), r"is not a file name inside the media storage"),
+        (lambda d: d["clinics"][0].update(primary_colour="red;}"), r"primary_colour: Enter a colour as #RRGGBB"),
+        (lambda d: d["handouts"][0].update(items="none"), r'"items" must be a list of records'),
+        (lambda d: d["users"][0].update(password="md5$x"), r"users\[0\]: a user has exactly the fields"),
+        (lambda d: d["users"][0].update(username="bad name!"), r"users\[0\]\.username"),
+        (lambda d: d.update(leaflets={"id": 1}), r'"leaflets" must be a list of records'),
+    ],
+)
+def test_import_names_the_bad_value_and_imports_nothing(exported, tmp_path, change, message):
+    empty_leaflet_tables()
+    users_before = get_user_model().objects.count()
+    data = copy.deepcopy(exported)
+    change(data)
+    with pytest.raises(CommandError, match=message):
+        import_json(tmp_path, data)
+    assert transfer.existing_rows() == {}
+    assert get_user_model().objects.count() == users_before
+
+
+def test_an_approval_that_breaks_the_four_eyes_rule_is_refused_by_the_database(exported, tmp_path):
+    """The import does not sidestep the triggers: an approver listed as a contributor is refused."""
+    empty_leaflet_tables()
+    data = copy.deepcopy(exported)
+    published = _first(data, "versions", status="published", approved_by="omar")
+    published["contributors"].append({"id": 999, "user": "omar"})
+    with pytest.raises(CommandError, match="breaks a database rule.*approved by someone who wrote or edited it"):
+        import_json(tmp_path, data)
+    assert transfer.existing_rows() == {}
+
+
+def test_two_published_versions_of_one_leaflet_are_refused(exported, tmp_path):
+    empty_leaflet_tables()
+    data = copy.deepcopy(exported)
+    _first(data, "versions", status="retired", number=1, language="en")["retired_at"] = None
+    _first(data, "versions", status="retired", number=1, language="en")["status"] = "published"
+    with pytest.raises(CommandError, match="breaks a database rule, so nothing was imported"):
+        import_json(tmp_path, data)
+    assert transfer.existing_rows() == {}
+
+
+def test_users_that_already_exist_are_matched_and_left_alone(exported, tmp_path):
+    empty_leaflet_tables()
+    data = copy.deepcopy(exported)
+    _first(data, "users", username="eddie").update(first_name="Someone else", is_active=False, groups=[])
+    import_json(tmp_path, data)
+    eddie = get_user_model().objects.get(username="eddie")
+    assert (eddie.first_name, eddie.is_active, eddie.has_usable_password()) == ("Eddie", True, True)
+    assert eddie.groups.filter(name="Leaflet editors").exists()
+
+
+# --- export: bad destinations -----------------------------------------------------------------------------
+
+
+def test_export_to_a_missing_folder_or_a_folder_is_a_clear_error(history, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    with pytest.raises(CommandError, match="does not exist"):
+        run("export_leaflets", output=str(folder / "no-such-folder" / "export.json"))
+    with pytest.raises(CommandError, match="is a folder; give a file name"):
+        run("export_leaflets", output=str(folder))
+    assert list(folder.iterdir()) == []  # nothing half-written left behind
+
+
+def test_export_replaces_an_older_file_whole(history, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    path = folder / "export.json"
+    path.write_text("old contents", encoding="utf-8")
+    run("export_leaflets", output=str(path))
+    assert json.loads(path.read_text(encoding="utf-8"))["format"] == "clinic-leaflets"
+    assert [p.name for p in folder.iterdir()] == ["export.json"]
+
+
+def test_an_empty_database_exports_and_imports(tmp_path):
+    path = tmp_path / "empty.json"
+    run("export_leaflets", output=str(path))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data == {"format": "clinic-leaflets", "format_version": 1, **{key: [] for key in transfer.SECTION_KEYS}}
+    assert "Imported 0 clinics, 0 leaflets" in run("import_leaflets", str(path))
+    assert VersionContributor.objects.count() == 0 and ShareLink.objects.count() == 0

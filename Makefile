@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST := 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 3
 
-.PHONY: run setup test lint check clean bench
+.PHONY: run setup test lint check clean bench bench-load serve audit
 
 # System packages first (WeasyPrint needs Pango, HarfBuzz with its subsetter, Fontconfig), then a loud stop
 # if WeasyPrint still cannot load them: handouts would fail, or fall back to a 2.5x slower font subsetter.
@@ -15,6 +16,8 @@ setup: $(VENV)/.installed
 	  echo >&2 "error: WeasyPrint cannot load its system libraries (libpango-1.0-0, libpangoft2-1.0-0,"; \
 	  echo >&2 "libharfbuzz-subset0, fontconfig). Install them with: sudo bash scripts/install-system-packages"; \
 	  exit 1; }
+	@# The interface translations (locale/*/LC_MESSAGES/django.po) are compiled here, never committed.
+	@DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required") if sys.version_info < (3, 11) else None'
@@ -38,6 +41,23 @@ lint: setup
 # Handout rendering speed and memory (one run on this machine; see README.md, "Handouts").
 bench: setup
 	$(BIN)/python bench/handouts.py
+
+# Load run on loopback: gunicorn (2 workers) with demo data in a throwaway folder, wrk against the leaflet page,
+# its cached handout PDF and a static file (bench/load.py; about a minute).
+bench-load: setup
+	$(BIN)/python bench/load.py
+
+# Production serving: collect static files (hashed, compressed), then gunicorn on $(HOST):$(PORT) with
+# $(WORKERS) workers (settings in clinic/gunicorn.py). Reads the production settings from the environment or
+# .env (DEBUG off: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL...); see docs/deploy.md. To try it without a
+# TLS proxy in front: SECURE_SSL_REDIRECT=false make serve.
+serve: setup
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/gunicorn -c python:clinic.gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) clinic.wsgi
+
+# Known vulnerabilities in the pinned requirements (pip-audit; needs PyPI's vulnerability data).
+audit: setup
+	bash scripts/audit-dependencies
 
 check: setup
 	DEBUG=true $(BIN)/python manage.py check

@@ -4,6 +4,7 @@ Every value comes from an environment variable (see `.env.example`) with a safe 
 an SQLite file in the project, DEBUG off unless asked for, and no secrets in the repository.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -29,7 +30,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with our AdminSite: a verified TOTP device is required when STAFF_2FA_REQUIRED is on.
+    "clinic.admin_site.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,19 +40,33 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "clinic",
     "education",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (compressed, hashed names, cached for a year) straight from gunicorn; see docs/deploy.md.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy (django-csp 4), with the admin's extra allowances; see clinic/middleware.py.
+    "clinic.middleware.ClinicCSPMiddleware",
+    # Patient pages for patients from the cache for a minute (clinic/middleware.py); a workflow change shows at once.
+    "clinic.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "clinic.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its "too many attempts" answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -76,6 +92,18 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Keep each worker's database connection open between requests (checked before reuse) rather than opening
+# one per request: with PostgreSQL that is a network round trip and a login saved on every page.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite for more than one worker: readers never wait for a writer (WAL), a commit does not wait for the
+    # disk twice (synchronous=NORMAL: still safe against corruption in WAL mode; a power cut may lose the last
+    # commit), and a transaction takes the write lock at its start instead of failing half-way with
+    # "database is locked" (IMMEDIATE).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -108,9 +136,24 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# In production (DEBUG off) static files get hashed names and gzip/brotli copies at `collectstatic`, and
+# whitenoise serves them with a year-long cache. `{% static %}` then needs the manifest that collectstatic
+# writes (`make serve` runs it). Local development (DEBUG on) serves the files as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="leaflets@localhost")
+# A mail server in production: EMAIL_URL=smtp+tls://USER:PASSWORD@smtp.clinic.example:587 (django-environ's
+# format; it sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS).
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
 
 # Limits that keep one leaflet version printable and reviewable (characters).
 LEAFLET_MAX_BODY_CHARS = env.int("LEAFLET_MAX_BODY_CHARS", default=40_000)
@@ -131,5 +174,82 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every rendering step at INFO; its warnings and errors still show.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # django-axes logs every login at INFO; failed logins and lock-outs are warnings and still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# --- production security (see docs/deploy.md) ------------------------------------------------------------
+# With DEBUG off these default to what `manage.py check --deploy` asks for. Behind a reverse proxy that ends
+# TLS (nginx in docs/deploy.md), set BEHIND_TLS_PROXY=true: Django then trusts the proxy's
+# X-Forwarded-Proto header to know a request came over HTTPS (the proxy must always set it), so the redirect
+# to HTTPS does not loop. Only set it when a proxy you control is the only way in.
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# HSTS: browsers use HTTPS only, for a year, here and on sub-domains of this host name. Not "preload": the
+# preload list is only for a registrable domain (clinic.example, not leaflets.clinic.example), covers every
+# sub-domain of it and is slow to leave; a clinic's IT can opt in with SECURE_HSTS_PRELOAD=true.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "preload" left off on purpose, as explained above
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+# Which leaflet a patient read is health information: never send it to other sites in a Referer header.
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy (django-csp 4). Patient and staff pages: no inline script or style, except the one
+# <style> in templates/base.html with the clinic's colours, which carries the request's nonce. The admin gets
+# the hash of its rich-text editor's import map and inline style attributes (clinic/middleware.py).
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        # Logos stored elsewhere (object storage) need that origin here, e.g. https://bucket.example.
+        "img-src": [SELF, "data:", *env.list("CSP_EXTRA_IMG_SRC", default=[])],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# --- staff sign-in: brute-force lock-out (django-axes) and two-factor login (django-otp) ------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After 5 failed logins for one username from one address, that pair is locked out for 15 minutes (not for
+# ever); a correct password is refused meanwhile. Pairs, not addresses alone, so that one mistyping colleague
+# behind the clinic's shared internet address does not lock out everyone. Attempts older than the cool-off
+# are forgotten; `manage.py axes_reset` lifts every lock-out at once.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "clinic.security.lockout_response"
+# Behind the proxy every request comes from 127.0.0.1; the client's address is in X-Real-IP, set by nginx.
+AXES_CLIENT_IP_CALLABLE = "clinic.security.client_ip_address"
+
+# Two-factor login with an authenticator app (TOTP) for the admin and the staff pages: on by default in
+# production (DEBUG off), off for the local demo. Enrol a member of staff with `manage.py enrol_totp USERNAME`.
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Patient leaflets")
+
+# --- patient pages from the cache (clinic/middleware.py) ---------------------------------------------------
+# Seconds an anonymous patient page is kept (off in local development). Publishing or retiring shows at once;
+# other edits (a clinic's colours or logo) within this time. The cache is CACHES["default"]: per process
+# unless a shared cache is configured.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
+
+# --- PDF rendering limits (education/pdf.py) --------------------------------------------------------------
+# Seconds one handout may take to render before it is stopped, and the largest handout HTML accepted.
+HANDOUT_RENDER_TIMEOUT = env.int("HANDOUT_RENDER_TIMEOUT", default=20)
+HANDOUT_MAX_HTML_BYTES = env.int("HANDOUT_MAX_HTML_BYTES", default=1_000_000)

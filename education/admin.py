@@ -2,24 +2,49 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from education import selectors, services
-from education.content import READABILITY_TARGET_GRADE, compare_versions, readability
+from education.content import (
+    READABILITY_TARGET_GRADE,
+    READING_EASE_TARGET,
+    ContentSnapshot,
+    compare_versions,
+    readability,
+)
 from education.forms import CommentForm, LeafletVersionForm, NewDraftForm
 from education.models import AuditEvent, Handout, HelpSign, Leaflet, LeafletVersion, ReviewReminder, ShareLink
 
 Status = LeafletVersion.Status
+
+
+def _submitted_content(form, context) -> ContentSnapshot:
+    """The text a member of staff sent in a form that could not be saved."""
+    signs = []
+    for inline in context.get("inline_admin_formsets", []):
+        for sign_form in inline.formset.forms:
+            data = getattr(sign_form, "cleaned_data", None) or {}
+            if data.get("text") and not data.get("DELETE"):
+                signs.append((data.get("urgency", ""), data["text"]))
+    return ContentSnapshot(
+        title=form.data.get("title", ""),
+        summary=form.data.get("summary", ""),
+        body=form.data.get("body", ""),
+        references=form.data.get("references", ""),
+        signs=signs,
+    )
 
 
 def _version_url(version: LeafletVersion) -> str:
@@ -78,7 +103,9 @@ class LeafletAdmin(admin.ModelAdmin):
         if due is None:
             return "–"
         if due < timezone.localdate():
-            return format_html('<strong class="overdue">{} {}</strong>', _("OVERDUE since"), due.isoformat())
+            return format_html(
+                '<strong class="overdue">{}</strong>', _("OVERDUE since %(date)s") % {"date": date_format(due, "j M Y")}
+            )
         return due.isoformat()
 
     def save_model(self, request, obj, form, change):
@@ -144,12 +171,17 @@ class LeafletAdmin(admin.ModelAdmin):
             based_on = (
                 leaflet.versions.filter(language=language).exclude(status=Status.DISCARDED).order_by("-number").first()
             )
+        translation_of = None
+        if language != settings.LANGUAGE_CODE:
+            # A translation translates the source-language version patients see now.
+            translation_of = leaflet.versions.filter(language=settings.LANGUAGE_CODE, status=Status.PUBLISHED).first()
         try:
             version = services.version_create_draft(
                 leaflet=leaflet,
                 user=request.user,
                 language=language,
                 based_on=based_on,
+                translation_of=translation_of,
             )
         except services.NotPermitted as error:
             raise PermissionDenied(str(error)) from error
@@ -223,7 +255,8 @@ class LeafletVersionAdmin(admin.ModelAdmin):
     form = LeafletVersionForm
     inlines = [HelpSignInline]
     list_display = [
-        "title", "leaflet", "number", "language", "status", "created_by", "approved_by", "review_due", "handed_out",
+        "title", "leaflet", "number", "language", "status", "translation", "created_by", "approved_by", "review_due",
+        "handed_out",
     ]  # fmt: skip
     list_filter = ["status", "language", "leaflet"]
     search_fields = ["title", "leaflet__name", "leaflet__slug"]
@@ -267,8 +300,16 @@ class LeafletVersionAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("leaflet", "created_by", "approved_by")
-            .annotate(handed_out_count=Count("handout_items"))
+            .annotate(handed_out_count=Count("handout_items"), source_is_newer=selectors.source_is_newer())
         )
+
+    @admin.display(description=gettext_lazy("translation"), boolean=False)
+    def translation(self, obj):
+        if obj.translation_of_id is None:
+            return "–"
+        if getattr(obj, "source_is_newer", False) and obj.status in (*LeafletVersion.OPEN_STATUSES, Status.PUBLISHED):
+            return format_html('<strong class="overdue">{}</strong>', _("out of date"))
+        return _("up to date")
 
     def has_add_permission(self, request):
         return False  # drafts are started from the leaflet's page, so they always belong to a leaflet
@@ -290,17 +331,28 @@ class LeafletVersionAdmin(admin.ModelAdmin):
             help_signs=[sign.text for sign in obj.help_signs.all()],
             language=obj.language,
         )
-        if score.grade is None:
-            return _("Not enough text to measure yet.")
-        verdict = (
-            _("meets the target") if score.meets_target else _("ABOVE the target: use shorter sentences and words")
-        )
+        if score.score is None:
+            if score.words < 10:
+                return _("Not enough text to measure yet.")
+            return _("Readability is not measured for this language (%(words)d words).") % {"words": score.words}
+        if score.formula == "flesch-kincaid":
+            name, target = (
+                _("Flesch-Kincaid grade"),
+                _("target %(grade)d or lower") % {"grade": READABILITY_TARGET_GRADE},
+            )
+            advice = _("ABOVE the target: use shorter sentences and words")
+        else:
+            name, target = (
+                _("Flesch reading ease for this language"),
+                _("target %(score)d or higher") % {"score": READING_EASE_TARGET},
+            )
+            advice = _("BELOW the target: use shorter sentences and words")
+        verdict = _("meets the target") if score.meets_target else advice
         return format_html(
-            "{} <strong>{}</strong> ({} {}) – {}; {} {}",
-            _("Flesch-Kincaid grade"),
-            f"{score.grade:.1f}",
-            _("target"),
-            f"{READABILITY_TARGET_GRADE:.0f} {_('or lower')}",
+            "{} <strong>{}</strong> ({}) – {}; {} {}",
+            name,
+            f"{score.score:.1f}",
+            target,
             verdict,
             score.words,
             _("words"),
@@ -374,6 +426,17 @@ class LeafletVersionAdmin(admin.ModelAdmin):
             messages.error(request, str(error))
         return HttpResponseRedirect(request.path)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = getattr(context.get("adminform"), "form", None)
+        if obj is not None and form is not None and form.is_bound and form.has_error(NON_FIELD_ERRORS, "stale"):
+            # Two people edited the same draft: show what the saved draft says against what this user sent,
+            # so nothing is lost and nothing is silently overwritten.
+            saved = LeafletVersion.objects.get(pk=obj.pk)  # the form has already written its data onto obj
+            context["conflict_lines"] = [
+                line for line in compare_versions(saved, _submitted_content(form, context)) if line.change != "same"
+            ]
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         version = self.get_object(request, object_id)
         extra = {}
@@ -384,6 +447,7 @@ class LeafletVersionAdmin(admin.ModelAdmin):
                 "workflow_actions": services.available_actions(version=version, user=request.user),
                 "comment_form": CommentForm(),
                 "compare_with": compare_with,
+                "newer_source": version.newer_source(),
                 "is_contributor": services.is_contributor(version=version, user=request.user),
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
@@ -451,9 +515,9 @@ class LeafletVersionAdmin(admin.ModelAdmin):
         others = version.leaflet.versions.order_by("language", "-number")
         against_id = request.GET.get("against", "")
         if against_id:
-            if not (against_id.isascii() and against_id.isdigit()):
+            if selectors.parse_id(against_id) is None:
                 raise Http404
-            against = get_object_or_404(others, pk=int(against_id))
+            against = get_object_or_404(others, pk=selectors.parse_id(against_id))
         else:
             against = selectors.default_comparison(version)
         old, new = (
@@ -534,7 +598,10 @@ class ShareLinkAdmin(admin.ModelAdmin):
         except services.NotPermitted as error:
             self.message_user(request, str(error), messages.ERROR)
             return
-        self.message_user(request, _("%(n)d link(s) revoked.") % {"n": queryset.count()}, messages.SUCCESS)
+        count = queryset.count()
+        self.message_user(
+            request, ngettext("%(n)d link revoked.", "%(n)d links revoked.", count) % {"n": count}, messages.SUCCESS
+        )
 
 
 @admin.register(AuditEvent)

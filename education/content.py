@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import nh3
+from django.utils.translation import gettext as _
 
 ALLOWED_TAGS = frozenset({"h2", "h3", "p", "br", "strong", "em", "ul", "ol", "li", "a"})
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
@@ -135,32 +136,57 @@ def plain_text(body_html: str) -> str:
     return " ".join(parts)
 
 
+# Reading-ease formulas textstat knows for languages other than English (Kandel & Moles for French,
+# Amstad for German, Fernández Huerta for Spanish, ...). 60 or more reads as plain language.
+READING_EASE_LANGUAGES = {"de", "es", "fr", "it", "nl", "ru"}
+READING_EASE_TARGET = 60.0
+
+
 @dataclass(frozen=True)
 class Readability:
-    grade: float | None
-    words: int
+    """How easy a version is to read, by the formula that suits its language."""
+
     language: str
+    words: int
+    formula: str = ""
+    score: float | None = None
+
+    @property
+    def grade(self) -> float | None:
+        """The Flesch-Kincaid grade (English only)."""
+        return self.score if self.formula == "flesch-kincaid" else None
 
     @property
     def meets_target(self) -> bool:
-        return self.grade is not None and self.grade <= READABILITY_TARGET_GRADE
+        if self.score is None:
+            return False
+        if self.formula == "flesch-kincaid":
+            return self.score <= READABILITY_TARGET_GRADE
+        return self.score >= READING_EASE_TARGET
 
 
 def readability(*, title: str, summary: str, body: str, help_signs: list[str], language: str = "en") -> Readability:
-    """Flesch-Kincaid grade of what the patient reads (title, summary, body and the 'get help' signs)."""
+    """Readability of what the patient reads (title, summary, body and the 'get help' signs): the
+    Flesch-Kincaid grade for English, the language's Flesch reading-ease variant where textstat has one,
+    and nothing (not measured) for other languages."""
     import textstat  # imported late: it builds its hyphenation dictionaries on import
 
     sentences = [title, summary, plain_text(body), *help_signs]
     text = " ".join(s if s.strip().endswith((".", "!", "?")) else s.strip() + "." for s in sentences if s.strip())
     words = len(text.split())
     if words < 10:
-        return Readability(grade=None, words=words, language=language)
-    textstat.set_lang(language if language in {"en", "fr"} else "en")
-    try:
-        grade = round(float(textstat.flesch_kincaid_grade(text)), 1)
-    finally:
+        return Readability(language=language, words=words)
+    if language == "en":
         textstat.set_lang("en")
-    return Readability(grade=grade, words=words, language=language)
+        return Readability(language, words, "flesch-kincaid", round(float(textstat.flesch_kincaid_grade(text)), 1))
+    if language in READING_EASE_LANGUAGES:
+        textstat.set_lang(language)
+        try:
+            score = round(float(textstat.flesch_reading_ease(text)), 1)
+        finally:
+            textstat.set_lang("en")
+        return Readability(language, words, "reading-ease", score)
+    return Readability(language=language, words=words)
 
 
 def content_fingerprint(
@@ -199,18 +225,25 @@ class DiffLine:
 
 def version_blocks(version) -> list[tuple[str, str, str]]:
     """(section, kind, text) rows for everything a patient sees in a version, in page order."""
-    rows = [("Title", "heading", version.title), ("Summary", "paragraph", version.summary)]
-    rows += [("Body", kind, text) for kind, text in body_blocks(version.body)]
+    urgency = {"routine": _("Routine"), "urgent": _("Urgent"), "emergency": _("Emergency")}
+    rows = [(_("Title"), "heading", version.title), (_("Summary"), "paragraph", version.summary)]
+    rows += [(_("Body"), kind, text) for kind, text in body_blocks(version.body)]
+    help_section = _("When to get help")
     rows += [
-        ("When to get help", "item", f"{sign.get_urgency_display().split(':')[0]}: {sign.text}")
+        (
+            help_section,
+            "item",
+            _("%(urgency)s: %(sign)s") % {"urgency": urgency.get(sign.urgency, sign.urgency), "sign": sign.text},
+        )
         for sign in version.help_signs.all()
     ]
-    rows += [("References", "item", ref) for ref in version.reference_list()]
+    rows += [(_("References"), "item", ref) for ref in version.reference_list()]
     return rows
 
 
 def _word_diff(old: str, new: str) -> tuple[str, str]:
     old_words, new_words = old.split(), new.split()
+    removed, added = html.escape(_("[removed: ")), html.escape(_("[added: "))
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     old_out, new_out = [], []
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -222,11 +255,11 @@ def _word_diff(old: str, new: str) -> tuple[str, str]:
             continue
         if old_part:
             old_out.append(
-                f'<del><span class="visually-hidden">[removed: </span>{old_part}<span class="visually-hidden">]</span></del>'
+                f'<del><span class="visually-hidden">{removed}</span>{old_part}<span class="visually-hidden">]</span></del>'
             )
         if new_part:
             new_out.append(
-                f'<ins><span class="visually-hidden">[added: </span>{new_part}<span class="visually-hidden">]</span></ins>'
+                f'<ins><span class="visually-hidden">{added}</span>{new_part}<span class="visually-hidden">]</span></ins>'
             )
     return " ".join(old_out), " ".join(new_out)
 
@@ -257,3 +290,24 @@ def compare_versions(old, new) -> list[DiffLine]:
         for section, kind, text in news[paired:]:
             lines.append(DiffLine("added", section, kind, "", html.escape(text)))
     return lines
+
+
+@dataclass(frozen=True)
+class _Sign:
+    urgency: str
+    text: str
+
+
+class ContentSnapshot:
+    """Unsaved leaflet text (a form submission) in the shape `compare_versions` reads."""
+
+    def __init__(self, *, title: str, summary: str, body: str, references: str, signs: list[tuple[str, str]]):
+        self.title, self.summary, self.body, self.references = title, summary, sanitise_body(body), references
+        self._signs = [_Sign(urgency, text) for urgency, text in signs]
+        self.help_signs = self  # version.help_signs.all() reads self.all()
+
+    def all(self) -> list[_Sign]:
+        return self._signs
+
+    def reference_list(self) -> list[str]:
+        return [line.strip() for line in self.references.splitlines() if line.strip()]

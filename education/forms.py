@@ -12,6 +12,35 @@ from education.content import sanitise_body
 from education.models import LeafletVersion
 
 
+def _as_id(value):
+    """Refuse values that cannot be a primary key before they reach the database (a 20-digit number makes
+    SQLite raise OverflowError instead of 'not found')."""
+    from education.selectors import parse_id
+
+    if value in forms.Field.empty_values:
+        return value
+    if parse_id(str(value)) is None:
+        raise forms.ValidationError(_("Select a valid choice."), code="invalid_choice")
+    return value
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        return super().to_python(_as_id(value))
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value:
+            try:
+                _as_id(item)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                ) from None
+        return super()._check_values(value)
+
+
 class LeafletVersionForm(forms.ModelForm):
     """The draft editor. Carries the edit count it was opened at, so a stale form cannot overwrite newer work."""
 
@@ -95,10 +124,10 @@ class ShareForm(forms.Form):
         ("", _("Never")),
     ]
 
-    version = forms.ModelChoiceField(
+    version = IdChoiceField(
         label=_("Leaflet"), queryset=LeafletVersion.objects.none(), empty_label=None, widget=forms.Select
     )
-    clinic = forms.ModelChoiceField(label=_("Clinic (branding and contact details)"), queryset=None, empty_label=None)
+    clinic = IdChoiceField(label=_("Clinic (branding and contact details)"), queryset=None, empty_label=None)
     channel = forms.ChoiceField(label=_("How will the patient get it?"), choices=CHANNELS, widget=forms.RadioSelect)
     expires_in = forms.ChoiceField(label=_("Link stops working after"), choices=EXPIRY_CHOICES, required=False)
     email = forms.EmailField(
@@ -164,15 +193,13 @@ class HandoutForm(forms.Form):
     The note is printed in its own box and never stored or logged (the view marks it sensitive).
     """
 
-    versions = forms.ModelMultipleChoiceField(
+    versions = IdMultipleChoiceField(
         label=_("Leaflets"),
         queryset=LeafletVersion.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one leaflet.")},
     )
-    clinic = forms.ModelChoiceField(
-        label=_("Clinic (logo, colours and contact details)"), queryset=None, empty_label=None
-    )
+    clinic = IdChoiceField(label=_("Clinic (logo, colours and contact details)"), queryset=None, empty_label=None)
     paper = forms.ChoiceField(label=_("Paper size"), choices=PAPER_CHOICES, initial="a4", widget=forms.RadioSelect)
     large_print = forms.BooleanField(
         label=_("Large print (text at least 16 pt)"),
@@ -241,11 +268,13 @@ class HandoutQueryForm(forms.Form):
     clinic = forms.SlugField(required=False, max_length=60)
     paper = forms.ChoiceField(choices=PAPER_CHOICES, required=False)
     large = forms.ChoiceField(choices=[("0", _("no")), ("1", _("yes"))], required=False)
-    lang = forms.ChoiceField(choices=[], required=False)
+    lang = forms.CharField(required=False, max_length=35)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["lang"].choices = settings.LANGUAGES
+    def clean_lang(self):
+        """An unknown or unsupported language is not an error: the handout falls back like the web page."""
+        from education import languages
+
+        return languages.supported(self.cleaned_data.get("lang"))
 
     def clean_clinic(self):
         from clinic.models import Clinic

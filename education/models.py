@@ -190,7 +190,32 @@ class LeafletVersion(models.Model):
         return f"{self.leaflet.name} v{self.number} ({self.language}, {self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
-        return reverse("education:leaflet_version", kwargs={"slug": self.leaflet.slug, "number": self.number})
+        """The address of exactly this version. Numbers count per language, so the language is part of it."""
+        path = reverse("education:leaflet_version", kwargs={"slug": self.leaflet.slug, "number": self.number})
+        return f"{path}?lang={self.language}"
+
+    def newer_source(self) -> "LeafletVersion | None":
+        """For a translation: the source-language version published since the one it translates, if any."""
+        if self.translation_of_id is None:
+            return None
+        source = self.translation_of
+        return (
+            LeafletVersion.objects.filter(
+                leaflet_id=self.leaflet_id,
+                language=source.language,
+                status=self.Status.PUBLISHED,
+                number__gt=source.number,
+            )
+            .order_by("-number")
+            .first()
+        )
+
+    @property
+    def language_name(self) -> str:
+        """The version's language, named in the language of the page being rendered."""
+        from education.languages import name_in_current_language
+
+        return name_in_current_language(self.language)
 
     @property
     def is_editable(self) -> bool:
@@ -304,7 +329,22 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["leaflet", "at"], name="event_leaflet_at")]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} – {self.actor} – {self.at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def _status_label(code: str) -> str:
+        try:
+            return LeafletVersion.Status(code).label
+        except ValueError:
+            return code or "–"
+
+    @property
+    def from_status_label(self) -> str:
+        return self._status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return self._status_label(self.to_status)
 
 
 class ShareLink(models.Model):

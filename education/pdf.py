@@ -21,6 +21,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -33,7 +35,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -61,6 +62,7 @@ LAYOUT_REVISION = "1"
 ASSET_HOST = "handout.invalid"
 ASSET_ORIGIN = f"https://{ASSET_HOST}/"
 MAX_ASSET_BYTES = 2 * 1024 * 1024
+MAX_PDF_BYTES = 50 * 1024 * 1024  # far above any real handout; the render limits are in settings
 STATIC_PREFIXES = ("css/", "fonts/", "images/")
 LOGO_PREFIXES = ("clinic-logos/",)
 STATIC_TYPES = {
@@ -273,6 +275,10 @@ class _RenderState:
 _state_lock = threading.Lock()
 _render_lock = threading.Lock()  # WeasyPrint's shared font configuration is not made for concurrent use
 _state: _RenderState | None = None
+WARM_UP_HTML = (
+    '<!doctype html><html lang="en"><head><title>-</title></head><body><h1>Aa 1</h1>'
+    "<p>Aa 1 <strong>Bb 2</strong> <em>Cc 3</em> <strong><em>Dd 4</em></strong></p></body></html>"
+)
 
 
 def _stylesheet_key() -> str:
@@ -291,6 +297,9 @@ def _render_state() -> _RenderState:
                 url=static_url(STYLESHEET), url_fetcher=HandoutURLFetcher(), font_config=font_config
             )
             _state = _RenderState(key=key, font_config=font_config, stylesheet=stylesheet)
+            # One small render here, so that every render process forked from this one starts with the
+            # fonts laid out once already (Pango's caches), not from scratch.
+            _write_pdf(WARM_UP_HTML, _state)
         return _state
 
 
@@ -310,29 +319,108 @@ class _CollectErrors(logging.Handler):
         self.messages.append(record.getMessage()[:300])
 
 
+class _CollectRecords(logging.Handler):
+    """In a render process: every warning and error logged while rendering, to be logged again by the app
+    process (the render process's own log handlers are not used)."""
+
+    MAX_RECORDS = 50
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record):
+        if len(self.records) < self.MAX_RECORDS:
+            self.records.append((record.name, record.levelno, record.getMessage()[:300]))
+
+
+def _write_pdf(html: str, state: _RenderState) -> tuple[bytes, list[str]]:
+    """WeasyPrint itself: the PDF and the errors it logged. Raises HandoutError when it fails outright."""
+    collector = _CollectErrors()
+    weasy_logger = logging.getLogger("weasyprint")
+    weasy_logger.addHandler(collector)
+    try:
+        document = weasyprint.HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=HandoutURLFetcher())
+        data = document.write_pdf(
+            stylesheets=[state.stylesheet], font_config=state.font_config, pdf_variant=PDF_VARIANT
+        )
+    except Exception as error:
+        raise HandoutError(f"WeasyPrint failed: {type(error).__name__}") from error
+    finally:
+        weasy_logger.removeHandler(collector)
+    return data, collector.messages
+
+
+def _render_process_main(connection, html: str, state: _RenderState) -> None:
+    """The body of a render process (forked, so it starts with the app's warm fonts and stylesheet)."""
+    records = _CollectRecords()
+    logging.root.handlers = [records]  # the app process logs what happened here, once
+    try:
+        data, errors = _write_pdf(html, state)
+        connection.send((data, errors, records.records, ""))
+    except BaseException as error:  # noqa: BLE001 - reported to the app process, which raises HandoutError
+        failure = str(error) if isinstance(error, HandoutError) else type(error).__name__
+        connection.send((b"", [], records.records, failure))
+    finally:
+        connection.close()
+
+
+def _render_in_process(html: str, state: _RenderState, timeout: float) -> tuple[bytes, list[str]]:
+    """Render in a short-lived child process, stopped (SIGKILL) when it takes longer than `timeout` seconds.
+
+    A thread cannot be stopped and an alarm signal only reaches the main thread (and not while WeasyPrint is
+    inside Pango's C code), so each render gets its own process, forked from this one: it starts with the
+    fonts and stylesheet already loaded, shares no state that a killed render could leave half-changed, and
+    takes WeasyPrint's per-render memory growth with it when it ends. It only reads static files and stored
+    logos through our fetcher; it never touches the database.
+    """
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_render_process_main, args=(sender, html, state), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise HandoutError(f"Rendering took longer than {timeout:g} s and was stopped")
+        try:
+            data, errors, records, failure = receiver.recv()
+        except (EOFError, OSError) as error:
+            raise HandoutError("The render process ended without a result") from error
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=5)
+    for name, level, message in records:
+        logging.getLogger(name).log(level, "%s", message)
+    if failure:
+        raise HandoutError(failure)
+    return data, errors
+
+
 def html_to_pdf(html: str) -> tuple[bytes, list[str]]:
     """Render a complete HTML document as a tagged PDF/UA-1 through our fetcher, stylesheet and fonts.
 
+    Bounded: HTML over HANDOUT_MAX_HTML_BYTES is refused, and a render taking longer than
+    HANDOUT_RENDER_TIMEOUT seconds is stopped (in a child process, see `_render_in_process`).
     Returns the PDF and the errors WeasyPrint logged (a missing image, say). Raises HandoutError when
-    WeasyPrint fails outright.
+    WeasyPrint fails outright, takes too long, or the input or output is too large.
     """
+    max_html = getattr(settings, "HANDOUT_MAX_HTML_BYTES", 1_000_000)
+    if len(html.encode("utf-8", "surrogatepass")) > max_html:
+        raise HandoutError(f"The handout HTML is larger than {max_html} bytes")
+    timeout = float(getattr(settings, "HANDOUT_RENDER_TIMEOUT", 20))
     state = _render_state()
-    collector = _CollectErrors()
-    weasy_logger = logging.getLogger("weasyprint")
-    with _render_lock:
-        weasy_logger.addHandler(collector)
-        try:
-            document = weasyprint.HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=HandoutURLFetcher())
-            data = document.write_pdf(
-                stylesheets=[state.stylesheet], font_config=state.font_config, pdf_variant=PDF_VARIANT
-            )
-        except Exception as error:
-            raise HandoutError(f"WeasyPrint failed: {type(error).__name__}") from error
-        finally:
-            weasy_logger.removeHandler(collector)
+    with _render_lock:  # one render at a time per app process: bounded memory and CPU
+        if hasattr(os, "fork"):
+            data, errors = _render_in_process(html, state, timeout)
+        else:  # pragma: no cover - no fork (not Linux): size limits only
+            data, errors = _write_pdf(html, state)
     if not data or not data.startswith(b"%PDF-"):
         raise HandoutError("WeasyPrint returned no PDF")
-    return data, collector.messages
+    if len(data) > MAX_PDF_BYTES:
+        raise HandoutError(f"The handout PDF is larger than {MAX_PDF_BYTES} bytes")
+    return data, errors
 
 
 # --- building the handout ---------------------------------------------------------------------------------
@@ -363,9 +451,8 @@ def _page_counter_css(template: str) -> str:
 
 
 def public_version_url(version: LeafletVersion) -> str:
-    """The address of exactly this version online (what the QR code opens)."""
-    path = reverse("education:leaflet_version", kwargs={"slug": version.leaflet.slug, "number": version.number})
-    return settings.SITE_URL.rstrip("/") + path
+    """The address of exactly this version online, in its language (what the QR code opens)."""
+    return settings.SITE_URL.rstrip("/") + version.get_absolute_url()
 
 
 def _qr_svg(url: str, title: str) -> str:
@@ -402,9 +489,10 @@ def _page_css(*, options: HandoutOptions, clinic: Clinic | None, watermark: str)
     larger running text in large print, and the clinic's colours (re-checked: this goes into a <style>)."""
     brand = _colour(clinic.primary_colour if clinic else "", DEFAULT_BRAND)
     accent = _colour(clinic.accent_colour if clinic else "", DEFAULT_ACCENT)
+    page_counter = _page_counter_css(_("Page %(page)s of %(pages)s"))
     rules = [
         f"size: {PAPER_SIZES[options.paper]};",
-        f"@bottom-right {{ content: {_page_counter_css(_('Page %(page)s of %(pages)s'))}; }}",
+        f"@bottom-right {{ content: {page_counter}; }}",
     ]
     if watermark:
         rules.append(f"@top-center {{ content: {_css_string(watermark)}; }}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from clinic.models import Clinic
@@ -13,6 +13,14 @@ from education.models import HelpSign, Leaflet, LeafletVersion
 
 Status = LeafletVersion.Status
 MAX_VERSION_NUMBER = 2**31 - 1  # larger numbers cannot exist; refuse them before they reach the database
+MAX_ID = 2**63 - 1  # the largest primary key a database can hold
+
+
+def parse_id(value: str | None) -> int | None:
+    """A primary key from a query parameter, or None for anything that cannot be one (never an error)."""
+    if value and value.isascii() and value.isdigit() and int(value) <= MAX_ID:
+        return int(value)
+    return None
 
 
 def _with_signs(queryset: QuerySet) -> QuerySet:
@@ -72,6 +80,29 @@ def valid_share_link(*, token: str):
         .first()
     )
     return link
+
+
+def published_versions_any_language(*, search: str = "", topic: str = "") -> list[LeafletVersion]:
+    """Every published version in every language (one query), optionally searched; for the index."""
+    versions = LeafletVersion.objects.filter(status=Status.PUBLISHED).select_related("leaflet")
+    if search:
+        versions = versions.filter(
+            Q(title__icontains=search) | Q(summary__icontains=search) | Q(leaflet__tags__icontains=search)
+        )
+    if topic:
+        versions = versions.filter(leaflet__topic__iexact=topic)
+    return list(versions.order_by("title"))
+
+
+def published_of_leaflet(*, slug: str) -> list[LeafletVersion]:
+    """The published version of a leaflet in each language, with their signs (two queries)."""
+    return list(_with_signs(LeafletVersion.objects.filter(leaflet__slug=slug, status=Status.PUBLISHED)))
+
+
+def published_numbers(*, slug: str) -> dict[str, int]:
+    """Language -> number of the published version, for language switches and 'newer version' links."""
+    rows = LeafletVersion.objects.filter(leaflet__slug=slug, status=Status.PUBLISHED).values_list("language", "number")
+    return dict(rows)
 
 
 def current_public_version(*, slug: str, language: str = "en") -> LeafletVersion | None:
@@ -153,4 +184,16 @@ def current_version_for_handout(*, slug: str, language: str = "en") -> LeafletVe
         LeafletVersion.objects.select_related("leaflet")
         .filter(leaflet__slug=slug, language=language, status=Status.PUBLISHED)
         .first()
+    )
+
+
+def source_is_newer():
+    """Annotation: a source-language version newer than the one this translation translates is published."""
+    return Exists(
+        LeafletVersion.objects.filter(
+            leaflet_id=OuterRef("leaflet_id"),
+            language=OuterRef("translation_of__language"),
+            status=Status.PUBLISHED,
+            number__gt=OuterRef("translation_of__number"),
+        )
     )

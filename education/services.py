@@ -221,7 +221,8 @@ def version_create_draft(
             % {"number": open_version.number, "status": open_version.get_status_display()}
         )
     last_number = leaflet.versions.filter(language=language).aggregate(n=Max("number"))["n"] or 0
-    source = based_on
+    # A first translation starts from the text it translates, so the translator can work through it.
+    source = based_on or translation_of
     version = LeafletVersion(
         leaflet=leaflet,
         number=last_number + 1,
@@ -242,7 +243,11 @@ def version_create_draft(
     _note_contributor(version, user)
     version.content_hash = _fingerprint(version)
     version.save(update_fields=["content_hash"])
-    comment = _("Copied from version %(number)d.") % {"number": source.number} if source else ""
+    comment = (
+        _("Copied from version %(number)d (%(language)s).") % {"number": source.number, "language": source.language}
+        if source
+        else ""
+    )
     _record(version=version, user=user, action=AuditEvent.Action.CREATED, from_status="", comment=comment)
     return version
 

@@ -16,13 +16,14 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from education import selectors, services
+from education import languages, selectors, services
 from education.forms import ShareForm
 from education.models import Handout
 
@@ -47,7 +48,34 @@ def _private_response(response):
     return response
 
 
-@require_GET
+def _language_links(request, available: list[str], current: str) -> list[dict]:
+    """The language switch: only languages with a published version, each keeping the other parameters."""
+    links = []
+    for code in languages.supported_codes():
+        if code not in available:
+            continue
+        params = request.GET.copy()
+        params["lang"] = code
+        links.append(
+            {"code": code, "name": languages.name(code), "query": params.urlencode(), "current": code == current}
+        )
+    return links if len(links) > 1 else []
+
+
+def _render_in(request, language: str, template: str, context: dict, *, status: int = 200):
+    """Render the page chrome in the patient's language and say so in the headers."""
+    with translation.override(language):
+        response = render(request, template, {**context, "page_language": language}, status=status)
+    response["Content-Language"] = language
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+def _clinic_query(request, clinic) -> str:
+    return f"?clinic={clinic.slug}" if clinic and request.GET.get("clinic") else ""
+
+
+@require_safe
 def leaflet_index(request):
     clinic, error = _clinic_from_request(request)
     if error:
@@ -56,69 +84,108 @@ def leaflet_index(request):
     topic = request.GET.get("topic", "").strip()
     if len(query) > MAX_SEARCH_LENGTH or len(topic) > MAX_SEARCH_LENGTH:
         return HttpResponseBadRequest(_("That search is too long."))
-    versions = selectors.published_versions(language="en", search=query, topic=topic)
+    language, _how = languages.negotiate(request, clinic=clinic)
+    everything = selectors.published_versions_any_language(search=query, topic=topic)
+    order = languages.fallback_order(wanted=language, clinic=clinic)
+    chosen: dict[int, object] = {}
+    for version in sorted(everything, key=lambda v: order.index(v.language) if v.language in order else 99):
+        chosen.setdefault(version.leaflet_id, version)  # the best language available for each leaflet
+    versions = sorted(chosen.values(), key=lambda v: v.title.lower())
     context = {
         "clinic": clinic,
         "versions": versions,
-        "topics": selectors.published_topics(language="en"),
+        "topics": sorted({v.leaflet.topic for v in everything if v.leaflet.topic}),
         "query": query,
         "topic": topic,
-        "clinic_query": f"?clinic={clinic.slug}" if clinic and request.GET.get("clinic") else "",
+        "clinic_query": _clinic_query(request, clinic),
+        "language_links": _language_links(request, sorted({v.language for v in everything}), language),
     }
-    return render(request, "education/leaflet_index.html", context)
+    return _render_in(request, language, "education/leaflet_index.html", context)
 
 
-def _leaflet_page(request, version, *, clinic, newer, share_link=None):
+def _leaflet_page(request, version, *, clinic, language, newer, available, share_link=None, missing=None):
     context = {
         "version": version,
         "clinic": clinic,
         "newer": newer,
         "share_link": share_link,
-        "clinic_query": f"?clinic={clinic.slug}" if clinic and request.GET.get("clinic") else "",
+        "missing_language": missing or "",
+        "clinic_query": _clinic_query(request, clinic),
+        "lang_query": f"lang={version.language}",
+        "language_links": [] if share_link else _language_links(request, available, version.language),
     }
-    return render(request, "education/leaflet_detail.html", context)
+    return _render_in(request, language, "education/leaflet_detail.html", context)
 
 
-@require_GET
+@require_safe
 def leaflet_current(request, slug: str):
     clinic, error = _clinic_from_request(request)
     if error:
         return error
-    version = selectors.current_public_version(slug=slug)
-    if version is None:
+    language, _how = languages.negotiate(request, clinic=clinic)
+    published = {version.language: version for version in selectors.published_of_leaflet(slug=slug)}
+    if not published:
         if selectors.leaflet_was_withdrawn(slug=slug):
-            return render(request, "education/leaflet_withdrawn.html", {"clinic": clinic}, status=410)
+            return _render_in(request, language, "education/leaflet_withdrawn.html", {"clinic": clinic}, status=410)
         raise Http404("No published leaflet at this address.")
-    return _leaflet_page(request, version, clinic=clinic, newer=None)
+    for code in [*languages.fallback_order(wanted=language, clinic=clinic), *published]:
+        if code in published:
+            version = published[code]
+            break
+    missing = language if version.language != language else None
+    # The page around the leaflet is in the patient's language, even when the leaflet itself is not.
+    return _leaflet_page(
+        request, version, clinic=clinic, language=language, newer=None, available=list(published),
+        missing=missing,
+    )  # fmt: skip
 
 
-@require_GET
+@require_safe
 def leaflet_version(request, slug: str, number: int):
     clinic, error = _clinic_from_request(request)
     if error:
         return error
-    version = selectors.public_version(slug=slug, number=number)
+    language, _how = languages.negotiate(request, clinic=clinic)
+    version = None
+    for code in languages.fallback_order(wanted=language, clinic=clinic):
+        version = selectors.public_version(slug=slug, number=number, language=code)
+        if version is not None:
+            break
     if version is None:
         raise Http404("No published version with this number.")
+    numbers = selectors.published_numbers(slug=slug)
     newer = None
-    if version.status == version.Status.RETIRED:
-        newer = selectors.current_public_version(slug=slug, language=version.language)
-    return _leaflet_page(request, version, clinic=clinic, newer=newer)
+    if version.status == version.Status.RETIRED and version.language in numbers:
+        newer = {
+            "number": numbers[version.language],
+            "url": f"{reverse('education:leaflet_version', kwargs={'slug': slug, 'number': numbers[version.language]})}?lang={version.language}",
+        }
+    missing = language if version.language != language else None
+    return _leaflet_page(request, version, clinic=clinic, language=language, newer=newer, available=[], missing=missing)
 
 
 @never_cache
-@require_GET
+@require_safe
 def share_page(request, token: str):
     """A patient's link. Unknown, expired, revoked and malformed tokens all get the same 404."""
     link = selectors.valid_share_link(token=token)
     if link is None:
         return _private_response(render(request, "404.html", {"clinic": selectors.default_clinic()}, status=404))
-    services.share_link_count_view(link=link)
+    if request.method == "GET":
+        services.share_link_count_view(link=link)
     version = link.version
     newer = None
     if version.status == version.Status.RETIRED:
-        newer = selectors.current_public_version(slug=version.leaflet.slug, language=version.language)
-    return _private_response(_leaflet_page(request, version, clinic=link.clinic, newer=newer, share_link=link))
+        numbers = selectors.published_numbers(slug=version.leaflet.slug)
+        if version.language in numbers:
+            number = numbers[version.language]
+            path = reverse("education:leaflet_version", kwargs={"slug": version.leaflet.slug, "number": number})
+            newer = {"number": number, "url": f"{path}?lang={version.language}"}
+    # A share link is pinned to one version, so its page is in that version's language.
+    response = _leaflet_page(
+        request, version, clinic=link.clinic, language=version.language, newer=newer, available=[], share_link=link
+    )
+    return _private_response(response)
 
 
 # --- staff: share a leaflet with a patient ---------------------------------------------------------------
@@ -150,8 +217,8 @@ def share_create(request):
     if not request.user.has_perm("education.add_sharelink"):
         raise PermissionDenied(_("Your account cannot share leaflets."))
     initial = {}
-    version_id = request.GET.get("version", "")
-    if version_id.isascii() and version_id.isdigit():
+    version_id = selectors.parse_id(request.GET.get("version"))
+    if version_id is not None:
         initial["version"] = version_id
     form = ShareForm(request.POST or None, initial=initial)
     status = 200
@@ -223,13 +290,18 @@ def leaflet_handout(request, slug: str):
         context = {"clinic": selectors.default_clinic(), "errors": form.errors}
         return render(request, "education/pdf/bad_request.html", context, status=400)
     options = form.cleaned_data
-    version = selectors.current_version_for_handout(slug=slug, language=options["lang"] or "en")
+    clinic = options["clinic"] or selectors.default_clinic()
+    language = options["lang"] or languages.negotiate(request, clinic=clinic)[0]
+    version = None
+    for code in languages.fallback_order(wanted=language, clinic=clinic):
+        version = selectors.current_version_for_handout(slug=slug, language=code)
+        if version is not None:
+            break
     if version is None:
         if selectors.leaflet_was_withdrawn(slug=slug):
             context = {"clinic": selectors.default_clinic()}
             return render(request, "education/leaflet_withdrawn.html", context, status=410)
         raise Http404("No published leaflet at this address.")
-    clinic = options["clinic"] or selectors.default_clinic()
     handout_options = pdf.HandoutOptions(paper=options["paper"] or "a4", large_print=options["large"] == "1")
     try:
         data = pdf.handout_pdf(versions=[version], clinic=clinic, options=handout_options)
@@ -252,15 +324,16 @@ def _handout_initial(request) -> dict:
     """Leaflets chosen in advance by the admin's "Print handout" links (?version=<id> or ?leaflet=<id>)."""
     from education.models import LeafletVersion
 
-    ids = [value for value in request.GET.getlist("version") if value.isascii() and value.isdigit()]
-    leaflet_id = request.GET.get("leaflet", "")
+    ids = [selectors.parse_id(value) for value in request.GET.getlist("version")[:20]]
+    ids = [value for value in ids if value is not None]
+    leaflet_id = selectors.parse_id(request.GET.get("leaflet"))
     published = LeafletVersion.objects.filter(status=LeafletVersion.Status.PUBLISHED)
-    if leaflet_id.isascii() and leaflet_id.isdigit():
+    if leaflet_id is not None:
         # One version of the leaflet: in the site's language if there is one.
-        of_leaflet = published.filter(leaflet_id=int(leaflet_id)).order_by("language")
+        of_leaflet = published.filter(leaflet_id=leaflet_id).order_by("language")
         chosen = of_leaflet.filter(language=settings.LANGUAGE_CODE).first() or of_leaflet.first()
-        ids += [str(chosen.pk)] if chosen else []
-    chosen = list(published.filter(pk__in=[int(value) for value in ids[:20]]).values_list("pk", flat=True))
+        ids += [chosen.pk] if chosen else []
+    chosen = list(published.filter(pk__in=ids).values_list("pk", flat=True))
     return {"versions": chosen, "clinic": selectors.default_clinic()}
 
 

@@ -13,6 +13,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from education import selectors, services
 from education.admin import LeafletAdmin
@@ -299,6 +300,13 @@ def test_stale_form_is_refused_and_keeps_the_other_edit(client, draft, editor):
     assert "Someone saved this draft after you opened it" in page(response)
     assert "Your changes are NOT saved" in page(response)
     assert (reload(draft).title, reload(draft).revision) == ("The other person's title", revision)
+    # The conflict shows what changed: the saved title against the one this user sent, word by word,
+    # and the user's text is still in the form.
+    conflict = [line for line in response.context["conflict_lines"] if line.section == "Title"]
+    assert len(conflict) == 1 and conflict[0].change == "changed"
+    assert "other" in conflict[0].old_html and "stale" in conflict[0].new_html
+    assert "someone else saved this draft while you were editing" in page(response)
+    assert 'value="My stale title"' in page(response)
 
 
 def test_approver_cannot_approve_their_own_version(client, approver):
@@ -536,7 +544,7 @@ def test_changelist_marks_an_overdue_review(client, editor, approver, monkeypatc
 
     html = page(client.get(reverse("admin:education_leaflet_changelist")))
 
-    assert f'<strong class="overdue">OVERDUE since {old.review_due.isoformat()}</strong>' in html
+    assert f'<strong class="overdue">OVERDUE since {date_format(old.review_due, "j M Y")}</strong>' in html
     assert changelist_names(client, "?review=overdue") == {"Old leaflet"}
 
 

@@ -191,5 +191,5 @@ def test_clinic_colours_must_be_readable_on_white(colour, ok):
 
 def test_version_str_and_url(published):
     assert "v1" in str(published)
-    assert published.get_absolute_url() == "/leaflets/milia-test/v1/"
+    assert published.get_absolute_url() == "/leaflets/milia-test/v1/?lang=en"
     assert published.leaflet.get_absolute_url() == "/leaflets/milia-test/"

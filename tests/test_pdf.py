@@ -154,7 +154,9 @@ def test_every_page_has_a_footer_with_title_version_dates_and_page_numbers(leafl
 
 def test_the_qr_code_opens_this_exact_version_online(leaflet_version, clinic, site_url):
     data = render(leaflet_version, clinic)
-    expected = f"{site_url}/leaflets/{leaflet_version.leaflet.slug}/v{leaflet_version.number}/"
+    expected = (
+        f"{site_url}/leaflets/{leaflet_version.leaflet.slug}/v{leaflet_version.number}/?lang={leaflet_version.language}"
+    )
     assert qr_codes(data) == [expected]
     assert expected.split("://")[1] in whole_text(data)  # for those who type it
 
@@ -332,7 +334,7 @@ def test_the_site_address_is_part_of_the_cache_key(leaflet_version, clinic, rend
     render(leaflet_version, clinic)
     settings.SITE_URL = "https://another.example.org"
     assert qr_codes(render(leaflet_version, clinic)) == [
-        f"https://another.example.org/leaflets/{leaflet_version.leaflet.slug}/v1/"
+        f"https://another.example.org/leaflets/{leaflet_version.leaflet.slug}/v1/?lang=en"
     ]
     assert len(render_count) == 2
 

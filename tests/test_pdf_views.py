@@ -101,7 +101,6 @@ def test_a_head_request_is_not_counted_as_a_handout(client, published, clinic):
         "clinic=nowhere",
         "clinic=bad%20slug!",
         "clinic=" + "x" * 200,
-        "lang=xx",
         "note=Call+0900+123+456+now",
         "paper=a4&paper=letter",
     ],

@@ -54,7 +54,7 @@ def test_a_retired_version_says_a_newer_one_exists(client, published, editor, ot
     assert old.status_code == 200
     text = old.content.decode()
     assert "A newer version of this leaflet is available." in text
-    assert 'href="/leaflets/milia-test/v2/"' in text
+    assert 'href="/leaflets/milia-test/v2/?lang=en"' in text
     assert "Milia: version two" in client.get("/leaflets/milia-test/").content.decode()
 
 
@@ -132,7 +132,7 @@ def test_pages_carry_the_named_clinic_else_the_default(client, published, clinic
     assert "Riverside Skin Clinic" in client.get("/leaflets/milia-test/").content.decode()
     named = client.get("/leaflets/milia-test/?clinic=hillside").content.decode()
     assert "Hillside Dermatology" in named and "01632 960 999" in named
-    assert "/leaflets/milia-test/handout.pdf?clinic=hillside" in named  # links keep the clinic
+    assert "/leaflets/milia-test/handout.pdf?lang=en&amp;clinic=hillside" in named  # links keep the clinic
     assert "Riverside Skin Clinic" in client.get("/leaflets/milia-test/?clinic=nowhere").content.decode()
 
 

@@ -1,0 +1,25 @@
+"""gunicorn settings: `gunicorn -c python:clinic.gunicorn clinic.wsgi` (as `make serve` and the systemd unit
+in docs/deploy.md run it). Each can be changed with an environment variable or a command-line option."""
+
+import os
+
+# Loopback only by default: the reverse proxy (nginx) is the only way in.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: each handles one request at a time. About 2 per core; handouts render in a child process.
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+# WeasyPrint keeps about 17 KB per render in the process that renders; renders happen in short-lived child
+# processes now, but recycling each worker after a while (at different times, thanks to the jitter) keeps
+# any slow growth bounded anyway.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
+# Longer than the longest handout render (HANDOUT_RENDER_TIMEOUT, 20 s by default), so a slow render ends
+# with a clear error page rather than a killed worker.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+# The proxy on this machine may tell gunicorn the client's scheme and address.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+# Worker heartbeat files in memory, not on a possibly slow disk.
+SHARED_MEMORY = "/dev/shm"  # noqa: S108 - gunicorn creates its own files there, with safe names
+worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None

@@ -1,0 +1,301 @@
+"""Production mode: `check --deploy` with only the documented environment, the defaults that DEBUG switches,
+and static files through whitenoise with hashed, compressed names after a real collectstatic."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.test import Client
+
+from clinic.models import Clinic
+from education import pdf
+from tests.pdf_checks import fonts
+
+BASE_DIR = Path(django_settings.BASE_DIR)
+
+# What docs/deploy.md puts in the production .env (plus a database; SQLite is enough for the checks).
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "leaflets.clinic.example",
+    "CSRF_TRUSTED_ORIGINS": "https://leaflets.clinic.example",
+    "SITE_URL": "https://leaflets.clinic.example",
+    "BEHIND_TLS_PROXY": "true",
+}
+
+
+def _environment(tmp_path, **changes) -> dict:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "SECURE_", "STAFF_", "AXES_")) and key not in PRODUCTION_ENV
+    }
+    environment.update(PRODUCTION_ENV)
+    environment.update(
+        {"DJANGO_SETTINGS_MODULE": "clinic.settings", "DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}"}
+    )
+    environment.update(changes)
+    return {key: value for key, value in environment.items() if value is not None}
+
+
+def _manage(tmp_path, *args, **changes) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=_environment(tmp_path, **changes),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _settings_in_production(tmp_path, names, **changes) -> dict:
+    code = "import django, json; django.setup(); from django.conf import settings as s; " + (
+        f"print(json.dumps({{n: repr(getattr(s, n, None)) for n in {names!r}}}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=_environment(tmp_path, **changes),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    import json
+
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_check_deploy_passes_with_only_the_documented_environment(tmp_path):
+    result = _manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"SECURE_HSTS_SECONDS": "0"}, "security.W004"),
+        ({"SECURE_SSL_REDIRECT": "false"}, "security.W008"),
+        ({"SECURE_COOKIES": "false"}, "security.W012"),
+        ({"SECRET_KEY": "short"}, "security.W009"),
+        ({"SECURE_HSTS_INCLUDE_SUBDOMAINS": "false"}, "security.W005"),
+    ],
+)
+def test_check_deploy_fails_when_a_protection_is_turned_off(tmp_path, change, expected):
+    result = _manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **change)
+    assert result.returncode != 0
+    assert expected in result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = _manage(tmp_path, "check", SECRET_KEY=None)
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_debug_off_means_production_defaults(tmp_path):
+    values = _settings_in_production(
+        tmp_path,
+        [
+            "STAFF_2FA_REQUIRED",
+            "SECURE_SSL_REDIRECT",
+            "SECURE_HSTS_SECONDS",
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+            "SECURE_HSTS_PRELOAD",
+            "SESSION_COOKIE_SECURE",
+            "CSRF_COOKIE_SECURE",
+            "SECURE_PROXY_SSL_HEADER",
+            "STORAGES",
+            "X_FRAME_OPTIONS",
+            "SECURE_REFERRER_POLICY",
+        ],
+    )
+    assert values["STAFF_2FA_REQUIRED"] == "True"
+    assert values["SECURE_SSL_REDIRECT"] == "True"
+    assert int(values["SECURE_HSTS_SECONDS"]) >= 365 * 24 * 3600
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] == "True"
+    assert values["SECURE_HSTS_PRELOAD"] == "False"  # a documented decision (clinic/settings.py, docs/deploy.md)
+    assert values["SESSION_COOKIE_SECURE"] == values["CSRF_COOKIE_SECURE"] == "True"
+    assert values["SECURE_PROXY_SSL_HEADER"] == "('HTTP_X_FORWARDED_PROTO', 'https')"
+    assert "CompressedManifestStaticFilesStorage" in values["STORAGES"]
+    assert values["X_FRAME_OPTIONS"] == "'DENY'"
+    assert values["SECURE_REFERRER_POLICY"] == "'same-origin'"
+
+
+def test_without_a_proxy_forwarded_headers_are_not_trusted(tmp_path):
+    values = _settings_in_production(tmp_path, ["SECURE_PROXY_SSL_HEADER"], BEHIND_TLS_PROXY="false")
+    assert values["SECURE_PROXY_SSL_HEADER"] == "None"
+
+
+def test_the_local_demo_has_no_two_factor_and_no_https(tmp_path):
+    values = _settings_in_production(
+        tmp_path,
+        ["STAFF_2FA_REQUIRED", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE", "STORAGES"],
+        DEBUG="true",
+        SECRET_KEY=None,
+        BEHIND_TLS_PROXY=None,
+    )
+    assert values["STAFF_2FA_REQUIRED"] == "False"
+    assert values["SECURE_SSL_REDIRECT"] == "False"
+    assert values["SECURE_HSTS_SECONDS"] == "0"
+    assert values["SESSION_COOKIE_SECURE"] == "False"
+    assert "Manifest" not in values["STORAGES"]
+
+
+def test_two_factor_can_be_turned_off_in_production_on_purpose(tmp_path):
+    values = _settings_in_production(tmp_path, ["STAFF_2FA_REQUIRED"], STAFF_2FA_REQUIRED="false")
+    assert values["STAFF_2FA_REQUIRED"] == "False"
+
+
+# --- static files after collectstatic ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")  # not "module": pytest-django regroups db and non-db tests
+def collected(tmp_path_factory, django_db_blocker):
+    """One real collectstatic with the production storage (hashed names, gzip and brotli copies)."""
+    from django.test.utils import override_settings
+
+    root = tmp_path_factory.mktemp("staticfiles")
+    storages = {**django_settings.STORAGES}
+    storages["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    with override_settings(STATIC_ROOT=root, STORAGES=storages):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return root, storages
+
+
+@pytest.fixture
+def production_static(collected, settings):
+    root, storages = collected
+    settings.STATIC_ROOT = root
+    settings.STORAGES = storages
+    settings.WHITENOISE_AUTOREFRESH = False
+    settings.WHITENOISE_USE_FINDERS = False
+    return root
+
+
+@pytest.mark.django_db
+def test_pages_link_hashed_static_files_that_whitenoise_serves_for_a_year(production_static, published):
+    Clinic.objects.create(name="Riverside", slug="riverside", is_default=True)
+    client = Client()  # a new handler, so whitenoise starts with these settings
+    html = client.get("/leaflets/milia-test/").content.decode()
+    stylesheet = re.search(r'href="(/static/css/screen\.[0-9a-f]{12}\.css)"', html)
+    assert stylesheet, "the page links the hashed stylesheet"
+    script = re.search(r'src="(/static/js/enhance\.[0-9a-f]{12}\.js)"', html)
+    assert script
+    response = client.get(stylesheet.group(1), HTTP_ACCEPT_ENCODING="br, gzip")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "max-age=315360000, public, immutable"
+    assert response["Content-Encoding"] == "br"
+    assert response["Content-Type"].startswith("text/css")
+    response.close()  # a file response: close the file
+    # A name without its hash is still served, but only briefly cached.
+    plain = client.get("/static/css/screen.css")
+    assert plain.status_code == 200
+    assert "immutable" not in plain["Cache-Control"]
+    plain.close()
+
+
+@pytest.mark.django_db
+def test_the_admin_works_with_hashed_static_files(production_static, editor, draft):
+    client = Client()
+    client.force_login(editor)
+    response = client.get(f"/admin/education/leafletversion/{draft.pk}/change/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(r"/static/admin/css/base\.[0-9a-f]{12}\.css", html)
+    # The rich-text editor's import map names hashed files too, and its hash is in the policy.
+    importmap = re.search(r'<script type="importmap">(.*?)</script>', html, re.S).group(1)
+    assert re.search(r"editor\.[0-9a-f]{12}\.js", importmap)
+    assert "'sha256-" in response["Content-Security-Policy"]
+
+
+def test_the_handout_renderer_finds_its_files_in_the_collected_folder_alone(production_static, settings):
+    settings.STATICFILES_DIRS = []  # only STATIC_ROOT
+    data, content_type = pdf.fetch_asset(pdf.static_url("css/pdf.css"))
+    assert content_type == "text/css" and b"@font-face" in data
+    font, font_type = pdf.fetch_asset(pdf.static_url("fonts/AtkinsonHyperlegibleNext-Regular.ttf"))
+    assert font_type == "font/ttf" and len(font) > 10_000
+
+
+@pytest.mark.django_db
+def test_a_handout_renders_with_only_the_collected_files(production_static, settings, published):
+    settings.STATICFILES_DIRS = []
+    pdf.reset_render_state()
+    try:
+        data = pdf.render_handout(versions=[published], clinic=None, options=pdf.HandoutOptions())
+    finally:
+        pdf.reset_render_state()
+    assert ("Atkinson-Hyperlegible-Next", True) in fonts(data)  # the shipped font, embedded
+
+
+# --- pip-audit in CI (scripts/audit-dependencies) ---------------------------------------------------------
+
+FAKE_PIP_AUDIT = """#!/bin/sh
+# A stand-in for pip-audit: writes the JSON report given in FAKE_REPORT to the --output file.
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--output" ]; then printf '%s' "$FAKE_REPORT" > "$2"; fi
+  shift
+done
+echo "$FAKE_STDERR" >&2
+exit ${FAKE_STATUS:-0}
+"""
+
+
+def _audit(tmp_path, report: str, *, status=0, stderr="") -> subprocess.CompletedProcess:
+    fake = tmp_path / "pip-audit"
+    fake.write_text(FAKE_PIP_AUDIT)
+    fake.chmod(0o755)
+    environment = {
+        **os.environ,
+        "PIP_AUDIT": str(fake),
+        "FAKE_REPORT": report,
+        "FAKE_STATUS": str(status),
+        "FAKE_STDERR": stderr,
+    }
+    return subprocess.run(
+        ["bash", "scripts/audit-dependencies"], cwd=BASE_DIR, env=environment, capture_output=True, text=True
+    )
+
+
+def test_the_audit_fails_on_a_known_vulnerability(tmp_path):
+    vulnerable = '{"dependencies": [{"name": "django", "version": "5.2.0", "vulns": [{"id": "PYSEC-1", "fix_versions": ["5.2.1"]}]}]}'
+    result = _audit(tmp_path, vulnerable, status=1)
+    assert result.returncode == 1
+    assert "VULNERABLE: django 5.2.0: PYSEC-1 (fixed in 5.2.1)" in result.stdout
+
+
+def test_the_audit_passes_with_no_known_vulnerability(tmp_path):
+    clean = '{"dependencies": [{"name": "django", "version": "5.2.19", "vulns": []}]}'
+    result = _audit(tmp_path, clean)
+    assert result.returncode == 0
+    assert "no known vulnerabilities in 1 packages" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("report", "stderr"),
+    [
+        (
+            '{"dependencies": [{"name": "django", "version": "5.2.19", "skip_reason": "Dependency not found on PyPI"}]}',
+            "",
+        ),
+        ("", "requests.exceptions.ConnectionError: Max retries exceeded with url"),
+    ],
+    ids=["no-vulnerability-data", "no-network"],
+)
+def test_an_unreachable_vulnerability_service_is_reported_but_not_a_failure(tmp_path, report, stderr):
+    result = _audit(tmp_path, report, status=1 if stderr else 0, stderr=stderr)
+    assert result.returncode == 0
+    assert "NOT AUDITED" in result.stdout
+
+
+def test_any_other_audit_failure_fails(tmp_path):
+    result = _audit(tmp_path, "", status=2, stderr="pip-audit: error: unrecognized arguments")
+    assert result.returncode == 1

@@ -10,5 +10,6 @@ urlpatterns = [
     path("leaflets/<slug:slug>/handout.pdf", views.leaflet_handout, name="leaflet_handout"),
     path("staff/handout/", views.handout_create, name="handout_create"),
     path("s/<str:token>/", views.share_page, name="share"),
+    path("s/<str:token>/handout.pdf", views.share_handout, name="share_handout"),
     path("staff/share/", views.share_create, name="share_create"),
 ]

@@ -281,7 +281,11 @@ def _handout_filename(versions) -> str:
 @require_http_methods(["GET", "HEAD"])
 def leaflet_handout(request, slug: str):
     """The printable handout of a leaflet's published version, with options as query parameters
-    (?clinic=<slug>&paper=a4|letter&large=1). Each download is recorded, with no user and no patient."""
+    (?clinic=<slug>&paper=a4|letter&large=1&lang=fr).
+
+    Public downloads are not recorded as handouts: like reading the page, nobody is handing anything to a
+    patient, and an anonymous address that wrote a row per request would let anyone fill the database.
+    Staff prints, emails, links and QR codes are recorded where staff make them."""
     from education import pdf
     from education.forms import HandoutQueryForm
 
@@ -307,17 +311,34 @@ def leaflet_handout(request, slug: str):
         data = pdf.handout_pdf(versions=[version], clinic=clinic, options=handout_options)
     except pdf.HandoutError:
         return render(request, "education/pdf/error.html", {"clinic": clinic}, status=503)
-    if request.method == "GET":
-        services.handout_record(
-            versions=[version],
-            channel=Handout.Channel.DOWNLOAD,
-            clinic=clinic,
-            user=None,
-            options=handout_options.record_options(),
-        )
     response = handout_response(data, filename=_handout_filename([version]))
     response["Cache-Control"] = "no-cache"
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def share_handout(request, token: str):
+    """The handout of a share link's pinned version, branded for the link's clinic (?paper=, ?large=).
+    Unknown, expired, revoked and malformed tokens get the same 404 as the share page."""
+    from education import pdf
+    from education.forms import HandoutQueryForm
+
+    link = selectors.valid_share_link(token=token)
+    if link is None:
+        return _private_response(render(request, "404.html", {"clinic": selectors.default_clinic()}, status=404))
+    form = HandoutQueryForm(request.GET)
+    if not form.is_valid():
+        context = {"clinic": link.clinic, "errors": form.errors}
+        return _private_response(render(request, "education/pdf/bad_request.html", context, status=400))
+    options = pdf.HandoutOptions(
+        paper=form.cleaned_data["paper"] or "a4", large_print=form.cleaned_data["large"] == "1"
+    )
+    try:
+        data = pdf.handout_pdf(versions=[link.version], clinic=link.clinic, options=options)
+    except pdf.HandoutError:
+        return _private_response(render(request, "education/pdf/error.html", {"clinic": link.clinic}, status=503))
+    return _private_response(handout_response(data, filename=_handout_filename([link.version])))
 
 
 def _handout_initial(request) -> dict:

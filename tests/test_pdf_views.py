@@ -58,37 +58,41 @@ def assert_is_pdf(response, status=200):
 # --- the public handout address ---------------------------------------------------------------------------
 
 
-def test_the_public_handout_is_the_published_version_and_each_download_is_recorded(client, published, clinic):
+def test_the_public_handout_is_the_published_version_and_downloads_write_nothing(client, published, clinic):
     body = assert_is_pdf(client.get(HANDOUT_URL))
     assert "Milia: small white bumps" in whole_text(body)
     assert "Riverside Skin Clinic" in whole_text(body)
     assert 'filename="milia-test-v1.pdf"' in client.get(HANDOUT_URL)["Content-Disposition"]
-    handouts = Handout.objects.all()
-    assert handouts.count() == 2
-    for handout in handouts:
-        assert (handout.channel, handout.clinic, handout.created_by) == ("download", clinic, None)
-        assert handout.options == {"paper": "a4", "large_print": False, "with_note": False}
-        assert list(handout.versions.all()) == [published]
+    assert not Handout.objects.exists()  # an anonymous address never writes a row per request
 
 
 def test_options_choose_the_clinic_paper_and_large_print(client, published, clinic, other_clinic):
     body = assert_is_pdf(client.get(HANDOUT_URL, {"clinic": "hillside", "paper": "letter", "large": "1"}))
     assert "Hillside Dermatology" in whole_text(body)
     assert set(page_sizes(body)) == {(612, 792)}
-    handout = only_handout()
-    assert handout.clinic == other_clinic
-    assert handout.options == {"paper": "letter", "large_print": True, "with_note": False}
 
 
-def test_a_staff_member_downloading_the_public_handout_is_not_named(client, published, clinic, editor):
-    client.force_login(editor)
-    assert_is_pdf(client.get(HANDOUT_URL))
-    assert only_handout().created_by is None
+def test_a_head_request_answers_without_a_body(client, published, clinic):
+    response = client.head(HANDOUT_URL)
+    assert response.status_code == 200 and response.content == b""
 
 
-def test_a_head_request_is_not_counted_as_a_handout(client, published, clinic):
-    assert client.head(HANDOUT_URL).status_code == 200
-    assert not Handout.objects.exists()
+def test_a_share_link_prints_its_pinned_version_for_its_clinic(client, published, clinic, other_clinic, editor):
+    link, token = services.share_link_create(version=published, clinic=other_clinic, user=editor)
+    response = client.get(f"/s/{token}/handout.pdf", {"large": "1"})
+    body = assert_is_pdf(response)
+    assert "Hillside Dermatology" in whole_text(body) and "Milia: small white bumps" in whole_text(body)
+    assert "no-store" in response["Cache-Control"] and response["Referrer-Policy"] == "no-referrer"
+    services.share_link_revoke(link=link, user=editor)
+    assert client.get(f"/s/{token}/handout.pdf").status_code == 404
+    assert client.get("/s/not-a-token/handout.pdf").status_code == 404
+    unknown = client.get(f"/s/{token[:-2]}xx/handout.pdf")
+    share_page_404 = client.get("/s/" + "Z" * 32 + "/")
+
+    def without_nonce(body: bytes) -> bytes:
+        return re.sub(rb'nonce="[^"]*"', b"", body)
+
+    assert unknown.status_code == 404 and without_nonce(unknown.content) == without_nonce(share_page_404.content)
 
 
 @pytest.mark.parametrize(

@@ -70,7 +70,9 @@ def _set_history_triggers(*, installed: bool) -> None:
     for name in TRIGGER_MIGRATIONS if installed else reversed(TRIGGER_MIGRATIONS):
         module = importlib.import_module(name)
         install, remove = module.Migration.operations[0].code, module.Migration.operations[0].reverse_code
-        with connection.schema_editor() as schema_editor:
+        # One statement at a time (no transaction around them): on PostgreSQL a request the live server is
+        # still answering holds a lock on one table while we would hold another, and they would deadlock.
+        with connection.schema_editor(atomic=False) as schema_editor:
             (install if installed else remove)(None, schema_editor)
 
 

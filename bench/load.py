@@ -8,7 +8,7 @@ runs wrk (Debian's `wrk`) against, one after the other:
 - a static file served the same way (the hashed screen stylesheet, through whitenoise in gunicorn),
 - the public leaflet page `/leaflets/milia-overview/`,
 - its cached handout PDF `/leaflets/milia-overview/handout.pdf` (rendered once before the run, then served
-  from storage; each download is still recorded, one database write per request).
+  from storage and kept in the public page cache; public downloads write nothing to the database).
 
 It prints requests per second, p50/p95/p99 latency and errors for each, and the ratios to the static file.
 Targets (issue 6): 0 errors, leaflet page and cached PDF each at least 50% of the static file's throughput.

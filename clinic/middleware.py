@@ -139,8 +139,8 @@ class StaffTwoFactorMiddleware:
 
 
 class PublicPageCacheMiddleware:
-    """Patient pages for patients, from the cache: anonymous GETs of /leaflets/... (not the PDFs, which record
-    each download, and not share links, which count views and are never stored) are kept for
+    """Patient pages for patients, from the cache: anonymous GETs of /leaflets/... (pages and their public
+    handout PDFs; not share links, which count views and are never stored) are kept for
     PUBLIC_PAGE_CACHE_SECONDS (0 turns this off).
 
     The key holds the address with its query, the host, the browser's Accept-Language and the language cookie,
@@ -176,7 +176,6 @@ class PublicPageCacheMiddleware:
         return (
             request.method == "GET"
             and path.startswith(self.PATH_PREFIX)
-            and not path.endswith(".pdf")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         )
 
@@ -208,7 +207,7 @@ class PublicPageCacheMiddleware:
         return (
             response.status_code == 200
             and not getattr(response, "streaming", False)
-            and response.get("Content-Type", "").startswith("text/html")
+            and response.get("Content-Type", "").startswith(("text/html", "application/pdf"))
             and not response.cookies
             and "cookie" not in vary
             and not any(word in cache_control for word in ("private", "no-store", "no-cache"))

@@ -312,7 +312,8 @@ def leaflet_handout(request, slug: str):
     except pdf.HandoutError:
         return render(request, "education/pdf/error.html", {"clinic": clinic}, status=503)
     response = handout_response(data, filename=_handout_filename([version]))
-    response["Cache-Control"] = "no-cache"
+    # Like the page: a new version shows within a minute in browsers, at once from our own cache.
+    response["Cache-Control"] = "public, max-age=60"
     return response
 
 

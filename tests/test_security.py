@@ -195,7 +195,7 @@ def test_retiring_takes_a_leaflet_down_at_once_despite_the_cache(page_cache, cli
     assert client.get("/leaflets/milia-test/").status_code == 410
 
 
-def test_staff_share_links_and_pdfs_are_never_served_from_the_cache(
+def test_staff_and_share_links_are_never_served_from_the_cache(
     page_cache, client, published, clinic, editor, django_assert_max_num_queries
 ):
     client.force_login(editor)  # a session cookie: always a fresh page
@@ -215,6 +215,20 @@ def test_staff_share_links_and_pdfs_are_never_served_from_the_cache(
     anonymous.get("/leaflets/milia-test/handout.pdf")
     anonymous.get("/leaflets/milia-test/handout.pdf")
     assert Handout.objects.count() == before  # public downloads write nothing
+
+
+def test_the_public_handout_is_cached_and_a_new_version_shows_at_once(
+    page_cache, client, published, clinic, editor, approver, django_assert_num_queries
+):
+    first = client.get("/leaflets/milia-test/handout.pdf")
+    with django_assert_num_queries(1):  # the latest audit event, nothing else
+        second = client.get("/leaflets/milia-test/handout.pdf")
+    assert second["Content-Type"] == "application/pdf" and second.content == first.content
+    draft = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
+    factories.edit(draft, user=editor, title="Milia: a new title", change_note="Clearer title")
+    services.version_submit(version=draft, user=editor)
+    services.version_approve_and_publish(version=draft, user=approver)
+    assert client.get("/leaflets/milia-test/handout.pdf").content != first.content
 
 
 def test_each_language_and_query_is_cached_apart(page_cache, client, published, clinic):

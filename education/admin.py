@@ -604,15 +604,8 @@ class ShareLinkAdmin(admin.ModelAdmin):
         )
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail can be searched but never changed."""
-
-    list_display = ["at", "leaflet", "version", "action", "actor", "from_status", "to_status", "comment"]
-    list_filter = ["action", "leaflet"]
-    search_fields = ["comment", "leaflet__name", "actor__username"]
-    list_select_related = ["leaflet", "version", "actor"]
-    date_hierarchy = "at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that are written only by services (and kept by database triggers): searchable, never edited."""
 
     def has_add_permission(self, request):
         return False
@@ -624,11 +617,22 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """Read-only: the audit trail can be searched but never changed."""
+
+    list_display = ["at", "leaflet", "version", "action", "actor", "from_status", "to_status", "comment"]
+    list_filter = ["action", "leaflet"]
+    search_fields = ["comment", "leaflet__name", "actor__username"]
+    list_select_related = ["leaflet", "version", "actor"]
+    date_hierarchy = "at"
+
+
 # --- handout records and staff-only handout PDFs ----------------------------------------------------------
 
 
 @admin.register(Handout)
-class HandoutAdmin(admin.ModelAdmin):
+class HandoutAdmin(ReadOnlyAdmin):
     """Read-only: which versions reached patients, for which clinic, how, when and (for staff) by whom.
 
     It also serves the staff-only PDF of any version: drafts carry a "DRAFT - not for patients" watermark.
@@ -643,15 +647,6 @@ class HandoutAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("items__version__leaflet")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("leaflet versions"))
     def version_list(self, obj):
@@ -728,7 +723,7 @@ class HandoutAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewReminder)
-class ReviewReminderAdmin(admin.ModelAdmin):
+class ReviewReminderAdmin(ReadOnlyAdmin):
     """Read-only: which leaflet owners were reminded of a clinical review, and when (manage.py review_reminders)."""
 
     list_display = ["sent_on", "leaflet", "recipient", "review_due"]
@@ -736,12 +731,3 @@ class ReviewReminderAdmin(admin.ModelAdmin):
     search_fields = ["leaflet__name", "leaflet__slug", "recipient__username"]
     list_select_related = ["leaflet", "recipient"]
     date_hierarchy = "sent_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,6 +7,12 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: each handles one request at a time. About 2 per core; handouts render in a child process.
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+# Load the app (and WeasyPrint, see clinic/wsgi.py) once in the master process, then fork the workers from it:
+# a new or recycled worker starts serving in milliseconds, with nothing left to import in a request, and the
+# workers share the loaded code's memory. Loading the app opens no database connection, so no connection is
+# shared. With preloading, `kill -HUP` re-reads this file but not the app's code: upgrades restart the service
+# (docs/deploy.md, "Upgrades").
+preload_app = True
 # WeasyPrint keeps about 17 KB per render in the process that renders; renders happen in short-lived child
 # processes now, but recycling each worker after a while (at different times, thanks to the jitter) keeps
 # any slow growth bounded anyway.

@@ -1,10 +1,10 @@
-"""
-WSGI config for clinic project.
+"""The WSGI application, as gunicorn (clinic/gunicorn.py, `make serve`, docs/deploy.md) and any other WSGI
+server load it.
 
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
+The handout renderer (WeasyPrint, about 0.4 s to import) is loaded here, with the app, rather than on the
+first handout request: otherwise the first patient to download a PDF from each new worker would wait for it.
+With gunicorn's `preload_app` this happens once, in the master process, and every worker is forked with it
+already loaded. Loading the app opens no database connection (tested), so forked workers share none.
 """
 
 import os
@@ -14,3 +14,5 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
 
 application = get_wsgi_application()
+
+import education.pdf  # noqa: E402, F401 - loaded now, not in a patient's request (see above)

@@ -155,6 +155,44 @@ def test_two_factor_can_be_turned_off_in_production_on_purpose(tmp_path):
     assert values["STAFF_2FA_REQUIRED"] == "False"
 
 
+def test_loading_the_app_loads_the_renderer_and_opens_no_database_connection(tmp_path):
+    """gunicorn preloads the app in its master process and forks the workers from it (clinic/gunicorn.py):
+    WeasyPrint must be loaded by then (not in a patient's first PDF request), and no database connection may be
+    open, or every worker would share it."""
+    code = (
+        "import sys; import clinic.wsgi; from django.db import connections; "
+        "print('renderer', 'weasyprint' in sys.modules); "
+        "print('connections', sum(c.connection is not None for c in connections.all(initialized_only=True)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "renderer True" in result.stdout
+    assert "connections 0" in result.stdout
+
+
+def test_the_gunicorn_settings_preload_the_app(tmp_path):
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    result = subprocess.run(
+        [gunicorn, "-c", "python:clinic.gunicorn", "--print-config", "clinic.wsgi"],
+        cwd=BASE_DIR,
+        env=_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    config = dict(re.findall(r"^(\w+)\s+= (.*)$", result.stdout, re.M))
+    assert config["preload_app"] == "True"
+    assert config["bind"] == "['127.0.0.1:8000']"
+
+
 # --- static files after collectstatic ---------------------------------------------------------------------
 
 

@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST := 127.0.0.1
 PORT ?= 8000
+# The address in share links, QR codes and handouts made by `make run`: this server, whatever PORT is.
+RUN_SITE_URL ?= http://$(HOST):$(PORT)
 WORKERS ?= 3
 
 .PHONY: run setup test lint check clean bench bench-load serve audit
@@ -27,9 +29,9 @@ $(VENV)/.installed: requirements.txt
 
 run: setup
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
-	DEBUG=true $(BIN)/python manage.py demo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
+	DEBUG=true SITE_URL=$(RUN_SITE_URL) $(BIN)/python manage.py demo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
 	@echo "Serving on http://$(HOST):$(PORT)/ (patient pages) and http://$(HOST):$(PORT)/admin/ (staff). Ctrl-C stops."
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=true SITE_URL=$(RUN_SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup
 	$(BIN)/python -m pytest

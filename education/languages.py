@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.utils.translation import get_language_info, get_supported_language_variant
+from django.utils.translation import get_language, get_language_info, get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 _CODE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
@@ -74,9 +74,19 @@ def name(code: str) -> str:
         return code
 
 
+# Languages that write the names of languages in lower case inside a sentence ("en anglais", "en español"...);
+# Django's catalogues give them capitalised, as list labels.
+LOWER_CASE_LANGUAGE_NAMES = frozenset(
+    {"ca", "cs", "da", "es", "fi", "fr", "it", "nb", "nl", "nn", "pl", "pt", "ro", "ru", "sk", "sl", "sv", "uk"}
+)
+
+
 def name_in_current_language(code: str) -> str:
-    """A language's name in the language of the page ('anglais' on a French page), for sentences."""
+    """A language's name in the language of the page, as written inside a sentence: 'English' on an English
+    page, 'anglais' on a French one."""
     try:
-        return get_language_info(code)["name_translated"]
+        translated = str(get_language_info(code)["name_translated"])
     except KeyError:
         return code
+    current = (get_language() or "").split("-")[0]
+    return translated.lower() if current in LOWER_CASE_LANGUAGE_NAMES else translated

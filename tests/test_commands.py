@@ -98,6 +98,12 @@ def test_demo_prints_a_generated_password_when_none_is_given(settings, client):
     assert client.login(username="clinician", password=password)
 
 
+def test_demo_prints_the_admin_address_of_this_server(settings):
+    settings.DEBUG = True
+    settings.SITE_URL = "http://127.0.0.1:9123"  # `make run PORT=9123` sets it
+    assert "Demo logins (http://127.0.0.1:9123/admin/):" in run("demo", password="demo-pass-123")
+
+
 def test_demo_refuses_a_too_short_password(settings):
     settings.DEBUG = True
     with pytest.raises(CommandError, match="at least 8"):

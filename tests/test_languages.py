@@ -4,6 +4,7 @@ pages and handouts, and the interface catalogues."""
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from clinic.models import Clinic
 from education import languages, services
@@ -94,7 +95,18 @@ def test_a_missing_translation_shows_the_default_language_with_a_notice(client, 
     assert "Milia: small white bumps" in text
     assert '<article class="leaflet" lang="en">' in text
     assert '<html lang="fr">' in text
-    assert "pas encore disponible en" in text or "not available in" in text
+    assert "Cette fiche n'est pas encore disponible en français. La voici en anglais." in text
+
+
+def test_language_names_inside_sentences_follow_the_page_language():
+    with translation.override("fr"):
+        assert languages.name_in_current_language("en") == "anglais"
+        assert languages.name_in_current_language("fr") == "français"
+    with translation.override("en"):
+        assert languages.name_in_current_language("fr") == "French"
+    with translation.override("de"):
+        assert languages.name_in_current_language("en") == "Englisch"  # German capitalises nouns
+    assert languages.name("fr") == "Français"  # the language switch: each name in its own language, a label
 
 
 def test_the_language_switch_lists_only_languages_with_a_published_version(client, published, clinic, editor):

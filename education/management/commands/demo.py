@@ -54,7 +54,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo clinic: {clinic.name}")
         for version in published:
             self.stdout.write(f"Published {version.leaflet.slug} v{version.number} ({version.language}).")
-        self.stdout.write(self.style.SUCCESS("Demo logins (http://127.0.0.1:8000/admin/):"))
+        self.stdout.write(self.style.SUCCESS(f"Demo logins ({settings.SITE_URL.rstrip('/')}/admin/):"))
         for username, *_rest in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {password}")
 

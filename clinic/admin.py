@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.db import models
 
-from clinic.forms import ClinicAdminForm
+from clinic.forms import ClinicAdminForm, advice_field_name, clinic_admin_form
 from clinic.models import Clinic
 
 
@@ -16,6 +17,25 @@ class ClinicAdmin(admin.ModelAdmin):
         ("Branding", {"fields": ["logo", "logo_alt_text", "primary_colour", "accent_colour"]}),
         ("Contact", {"fields": ["address", "phone", "email", "website", "urgent_care_advice"]}),
     ]
+
+    @staticmethod
+    def _other_languages(obj) -> list[str]:
+        """The configured languages other than the clinic's default: each gets its own urgent-care advice."""
+        default = obj.language if obj is not None else settings.LANGUAGE_CODE
+        return [code for code, _name in settings.LANGUAGES if code != default]
+
+    def get_fieldsets(self, request, obj=None):
+        """The fieldsets above, with the urgent-care advice in each other language under "Contact"."""
+        advice = [advice_field_name(code) for code in self._other_languages(obj)]
+        fieldsets = []
+        for name, options in self.fieldsets:
+            fields = [*options["fields"], *advice] if name == "Contact" else options["fields"]
+            fieldsets.append((name, {**options, "fields": fields}))
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = clinic_admin_form(languages=self._other_languages(obj))
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):

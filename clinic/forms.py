@@ -1,11 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clinic.images import sanitise_logo
-from clinic.models import Clinic
+from clinic.models import MAX_ADVICE_CHARS, Clinic
 
 
 def clinic_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
@@ -34,8 +36,58 @@ class ClinicAdminForm(forms.ModelForm):
             "phone", "email", "website", "urgent_care_advice",
         ]  # fmt: skip
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        translations = self.instance.urgent_care_advice_translations or {}
+        for code, name in self.advice_fields().items():
+            self.fields[name].initial = translations.get(code, "")
+
+    @classmethod
+    def advice_fields(cls) -> dict[str, str]:
+        """{language code: form field name} of the urgent-care advice fields this form class has."""
+        return {
+            code: advice_field_name(code)
+            for code, _name in settings.LANGUAGES
+            if advice_field_name(code) in cls.base_fields
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        fields = self.advice_fields()
+        if fields:
+            # The advice in each other language; none for the clinic's own language (that is the main field).
+            language = cleaned.get("language", self.instance.language)
+            self.instance.urgent_care_advice_translations = {
+                code: cleaned[name].strip()
+                for code, name in fields.items()
+                if code != language and (cleaned.get(name) or "").strip()
+            }
+        return cleaned
+
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         if isinstance(logo, UploadedFile):
             return sanitise_logo(logo)
         return logo  # unchanged (the stored file), cleared (False) or none
+
+
+def advice_field_name(code: str) -> str:
+    return "urgent_care_advice_in_" + code.replace("-", "_")
+
+
+def clinic_admin_form(*, languages: list[str]) -> type[ClinicAdminForm]:
+    """ClinicAdminForm with one "urgent-care advice in <language>" field for each of `languages`."""
+    from education.languages import name_in_current_language
+
+    attrs = {
+        advice_field_name(code): forms.CharField(
+            label=gettext("Urgent-care advice in %(language)s") % {"language": name_in_current_language(code)},
+            required=False,
+            max_length=MAX_ADVICE_CHARS,
+            strip=True,
+            widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
+            help_text=gettext("Shown beside leaflets in this language. Empty: the advice above is shown."),
+        )
+        for code in languages
+    }
+    return type("ClinicAdminForm", (ClinicAdminForm,), attrs)

@@ -44,6 +44,30 @@ def validate_contrast_with_white(colour: str) -> None:
         )
 
 
+MAX_ADVICE_CHARS = 600
+
+
+def validate_advice_translations(value) -> None:
+    """{language code: advice}: configured languages only, each a text of at most MAX_ADVICE_CHARS."""
+    from django.conf import settings
+
+    codes = [code for code, _name in settings.LANGUAGES]
+    if not isinstance(value, dict):
+        raise ValidationError(_("Give the translated advice as {language code: text}."), code="not_a_mapping")
+    for code, text in value.items():
+        if code not in codes:
+            raise ValidationError(
+                _("%(code)s is not one of the languages: %(codes)s.") % {"code": code, "codes": ", ".join(codes)},
+                code="unknown_language",
+            )
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_ADVICE_CHARS:
+            raise ValidationError(
+                _("The advice in %(code)s must be a text of 1 to %(limit)d characters.")
+                % {"code": code, "limit": MAX_ADVICE_CHARS},
+                code="bad_advice",
+            )
+
+
 class Clinic(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("short name in links"), max_length=60, unique=True)
@@ -74,11 +98,19 @@ class Clinic(models.Model):
     website = models.URLField(_("website"), blank=True)
     urgent_care_advice = models.TextField(
         _("urgent-care advice"),
-        max_length=600,
+        max_length=MAX_ADVICE_CHARS,
         blank=True,
         help_text=_(
-            "What a patient should do out of hours or in an emergency, e.g. 'Call 111, or 999 in an emergency.'"
+            "What a patient should do out of hours or in an emergency, e.g. 'Call 111, or 999 in an emergency.' "
+            "Written in the clinic's default language."
         ),
+    )
+    urgent_care_advice_translations = models.JSONField(
+        _("urgent-care advice in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_advice_translations],
+        help_text=_("The same advice for leaflets in other languages: {language code: text}."),
     )
     language = models.CharField(
         _("default language"),
@@ -107,6 +139,14 @@ class Clinic(models.Model):
         codes = [code for code, _name in settings.LANGUAGES]
         if self.language not in codes:
             raise ValidationError({"language": _("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}})
+
+    def urgent_care_advice_in(self, language: str) -> str:
+        """The urgent-care advice to print beside a leaflet in `language`: its translation when the clinic has
+        written one, otherwise the advice in the clinic's default language (better than none)."""
+        translations = self.urgent_care_advice_translations or {}
+        if language != self.language and isinstance(translations, dict) and translations.get(language):
+            return translations[language]
+        return self.urgent_care_advice
 
     @property
     def logo_description(self) -> str:

@@ -65,6 +65,9 @@ class Part:
     fields: tuple[str, ...]
     parent: str = ""  # for nested lists: the field pointing at the enclosing record
     children: tuple[Part, ...] = ()
+    # Fields added to format 1 after its first release: a file written before them may leave them out, and
+    # they then take the model's default. Exports always write them.
+    added_later: tuple[str, ...] = ()
 
     def model_field(self, name: str) -> models.Field:
         return self.model._meta.get_field(name)
@@ -73,8 +76,8 @@ class Part:
 SECTIONS: tuple[Part, ...] = (
     Part("clinics", Clinic, (
         "id", "slug", "name", "logo", "logo_alt_text", "primary_colour", "accent_colour", "address", "phone",
-        "email", "website", "urgent_care_advice", "language", "is_default",
-    )),
+        "email", "website", "urgent_care_advice", "urgent_care_advice_translations", "language", "is_default",
+    ), added_later=("urgent_care_advice_translations",)),
     Part("leaflets", Leaflet, (
         "id", "slug", "name", "topic", "tags", "review_interval_months", "owner", "created_at",
     )),
@@ -350,13 +353,24 @@ class _Decoder:
 
     def record(self, part: Part, record: dict, where: str) -> dict:
         expected = set(part.fields) | {child.key for child in part.children}
-        missing = [name for name in (*part.fields, *(c.key for c in part.children)) if name not in record]
+        missing = [
+            name
+            for name in (*part.fields, *(c.key for c in part.children))
+            if name not in record and name not in part.added_later
+        ]
         unknown = sorted(set(record) - expected)
         if missing:
             self.fail(where, "missing " + ", ".join(missing))
         if unknown:
             self.fail(where, "unknown field(s) " + ", ".join(unknown))
-        return {name: self.value(part.model_field(name), record[name], f"{where}.{name}") for name in part.fields}
+        values = {}
+        for name in part.fields:
+            model_field = part.model_field(name)
+            if name not in record:  # added later (see Part.added_later)
+                values[name] = model_field.get_default()
+            else:
+                values[name] = self.value(model_field, record[name], f"{where}.{name}")
+        return values
 
     def value(self, model_field: models.Field, raw, where: str):
         if raw is None:

@@ -248,11 +248,19 @@ def _share_done(request, data):
         return render(request, "education/staff/share_form.html", {"form": ShareForm(data=None)}, status=400)
     url = _absolute(reverse("education:share", kwargs={"token": token}))
     if channel == Handout.Channel.EMAIL:
-        body = render_to_string(
-            "education/email/share_link.txt",
-            {"clinic": clinic, "url": url, "message": data["message"], "expires_at": data["expires_at"]},
-        )
-        subject = _("Information from %(clinic)s") % {"clinic": clinic.name}
+        # In the leaflet's language, which is the patient's, whatever the language of the staff screens.
+        with translation.override(version.language):
+            body = render_to_string(
+                "education/email/share_link.txt",
+                {
+                    "clinic": clinic,
+                    "url": url,
+                    "message": data["message"],
+                    "expires_at": data["expires_at"],
+                    "advice": clinic.urgent_care_advice_in(version.language),
+                },
+            )
+            subject = _("Information from %(clinic)s") % {"clinic": clinic.name}
         EmailMessage(subject=subject, body=body, to=[data["email"]]).send()
     services.handout_record(versions=[version], channel=channel, clinic=clinic, user=request.user, share_link=link)
     logger.info("Share link %s created (channel %s) for version %s", link.pk, channel, version.pk)

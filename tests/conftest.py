@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from tests import factories
 
@@ -45,6 +47,14 @@ def published(in_review, approver):
     from education import services
 
     return services.version_approve_and_publish(version=in_review, user=approver)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request's LocaleMiddleware leaves its language active in
+    the thread afterwards, which would change the messages the next test sees."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -252,3 +252,70 @@ def test_the_logo_can_still_be_cleared(client):
     form = ClinicAdminForm(data={**form_data(), "logo-clear": "on"}, instance=clinic)
     assert form.is_valid(), form.errors
     assert not form.save().logo
+
+
+# --- urgent-care advice in each language ------------------------------------------------------------------
+
+ADVICE_EN = "If we are closed, call 111. In an emergency, call 999."
+ADVICE_FR = "Si nous sommes fermés, appelez le 111. En cas d'urgence, appelez le 999."
+
+
+@pytest.mark.django_db
+def test_the_admin_keeps_the_urgent_care_advice_in_each_other_language(client):
+    client.force_login(factories.make_user("root", superuser=True))
+    add_page = client.get("/admin/clinic/clinic/add/").content.decode()
+    assert "Urgent-care advice in French" in add_page and 'lang="fr"' in add_page
+    assert "Urgent-care advice in English" not in add_page  # English is the clinic's own language: the main field
+
+    data = form_data(urgent_care_advice=ADVICE_EN, urgent_care_advice_in_fr=f"  {ADVICE_FR}  ")
+    assert client.post("/admin/clinic/clinic/add/", data).status_code == 302
+    clinic = Clinic.objects.get()
+    assert clinic.urgent_care_advice_translations == {"fr": ADVICE_FR}
+    change_url = f"/admin/clinic/clinic/{clinic.pk}/change/"
+    assert ADVICE_FR.replace("'", "&#x27;") in client.get(change_url).content.decode()
+
+    # Too long: refused with the reason, nothing changed.
+    response = client.post(change_url, {**data, "urgent_care_advice_in_fr": "x" * 601})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 600 characters" in response.content.decode()
+    clinic.refresh_from_db()
+    assert clinic.urgent_care_advice_translations == {"fr": ADVICE_FR}
+
+    # Emptied: the French leaflets fall back to the main advice.
+    assert client.post(change_url, {**data, "urgent_care_advice_in_fr": ""}).status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.urgent_care_advice_translations == {}
+
+
+@pytest.mark.django_db
+def test_a_french_clinic_is_asked_for_its_advice_in_english(client):
+    client.force_login(factories.make_user("root", superuser=True))
+    clinic = Clinic.objects.create(name="Rives", slug="rives", language="fr", urgent_care_advice=ADVICE_FR)
+    page = client.get(f"/admin/clinic/clinic/{clinic.pk}/change/").content.decode()
+    assert "Urgent-care advice in English" in page and "Urgent-care advice in French" not in page
+
+
+@pytest.mark.django_db
+def test_the_advice_for_a_language_falls_back_to_the_clinics_own():
+    clinic = Clinic(language="en", urgent_care_advice=ADVICE_EN, urgent_care_advice_translations={"fr": ADVICE_FR})
+    assert clinic.urgent_care_advice_in("fr") == ADVICE_FR
+    assert clinic.urgent_care_advice_in("en") == ADVICE_EN
+    assert clinic.urgent_care_advice_in("es") == ADVICE_EN  # none written: the clinic's own is better than none
+    assert Clinic(urgent_care_advice=ADVICE_EN).urgent_care_advice_in("fr") == ADVICE_EN
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"xx": "Call 15."}, "xx is not one of the languages"),
+        ({"fr": ""}, "must be a text of 1 to 600 characters"),
+        ({"fr": "x" * 601}, "must be a text of 1 to 600 characters"),
+        ({"fr": 15}, "must be a text of 1 to 600 characters"),
+        (["Call 15."], "Give the translated advice as"),
+    ],
+)
+def test_translated_advice_is_validated(value, message):
+    from clinic.models import validate_advice_translations
+
+    with pytest.raises(ValidationError, match=message):
+        validate_advice_translations(value)

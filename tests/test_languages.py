@@ -4,11 +4,12 @@ pages and handouts, and the interface catalogues."""
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from clinic.models import Clinic
 from education import languages, services
-from education.models import LeafletVersion
+from education.models import LeafletVersion, ShareLink
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -270,3 +271,69 @@ def test_demo_publishes_english_and_french(settings, client):
         assert LeafletVersion.objects.filter(leaflet__slug=slug, status="published").count() == 2
         french = client.get(f"/leaflets/{slug}/?lang=fr")
         assert french.status_code == 200 and '<article class="leaflet" lang="fr">' in french.content.decode()
+
+
+# --- the clinic's urgent-care advice and emails in the leaflet's language ---------------------------------
+
+ADVICE_EN = "If we are closed, call 111."
+ADVICE_FR = "Si nous sommes fermés, appelez le 111."
+
+
+def _with_advice(clinic, **translations):
+    clinic.urgent_care_advice = ADVICE_EN
+    clinic.urgent_care_advice_translations = translations
+    clinic.save()
+
+
+def test_each_leaflet_page_shows_the_advice_in_its_own_language(client, french, clinic):
+    _with_advice(clinic, fr=ADVICE_FR)
+    french_page = client.get("/leaflets/milia-test/?lang=fr").content.decode()
+    english_page = client.get("/leaflets/milia-test/?lang=en").content.decode()
+    assert ADVICE_FR in french_page and ADVICE_EN not in french_page
+    assert ADVICE_EN in english_page and ADVICE_FR not in english_page
+
+
+def test_without_a_translation_the_clinics_own_advice_is_shown(client, french, clinic):
+    _with_advice(clinic)
+    assert ADVICE_EN in client.get("/leaflets/milia-test/?lang=fr").content.decode()
+
+
+def test_a_french_handout_prints_the_french_advice_and_a_new_translation_makes_a_new_handout(client, french, clinic):
+    import io
+
+    import pypdf
+
+    def handout_text():
+        data = client.get("/leaflets/milia-test/handout.pdf?lang=fr").content
+        return " ".join("".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages).split())
+
+    _with_advice(clinic)
+    assert ADVICE_EN in handout_text()
+    _with_advice(clinic, fr=ADVICE_FR)
+    text = handout_text()
+    assert ADVICE_FR in text and ADVICE_EN not in text
+
+
+def test_a_link_emailed_for_a_french_leaflet_is_written_in_french(client, french, clinic, editor, mailoutbox):
+    _with_advice(clinic, fr=ADVICE_FR)
+    client.force_login(editor)
+    data = {"version": french.pk, "clinic": clinic.pk, "channel": "email", "expires_in": "30"}
+    response = client.post("/staff/share/", {**data, "email": "patient@example.org"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    sent = mailoutbox[0]
+    assert sent.subject == "Informations de la part de Clinique des Rives"
+    assert sent.body.startswith("Bonjour,")
+    assert ADVICE_FR in sent.body and ADVICE_EN not in sent.body
+    expires = timezone.localtime(ShareLink.objects.get().expires_at)
+    with translation.override("fr"):
+        assert f"Le lien fonctionne jusqu'au {date_format(expires, 'j F Y')}." in sent.body  # "… 26 décembre 2026."
+
+
+def test_a_link_emailed_for_an_english_leaflet_is_written_in_english(client, published, clinic, editor, mailoutbox):
+    _with_advice(clinic, fr=ADVICE_FR)
+    client.force_login(editor)
+    data = {"version": published.pk, "clinic": clinic.pk, "channel": "email", "expires_in": "30"}
+    client.post("/staff/share/", {**data, "email": "patient@example.org"}, HTTP_ACCEPT_LANGUAGE="fr")
+    sent = mailoutbox[0]
+    assert sent.subject == "Information from Clinique des Rives"
+    assert sent.body.startswith("Hello,") and ADVICE_EN in sent.body

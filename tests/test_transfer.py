@@ -65,6 +65,8 @@ def history():
         logo="clinic-logos/riviere.png",
         logo_alt_text="Logo : une rivière",
         address="1 rue de l'Exemple\n75000 Paris",
+        urgent_care_advice="Si la clinique est fermée, appelez le 15.",
+        urgent_care_advice_translations={"en": "If the clinic is closed, call 15."},
         language="fr",
         is_default=True,
     )
@@ -405,6 +407,14 @@ def _first(data, section, **match):
         (lambda d: d["clinics"][0].update(logo="../../etc/passwd"), r"is not a file name inside the media storage"),
         (lambda d: d["clinics"][0].update(primary_colour="red;}"), r"primary_colour: Enter a colour as #RRGGBB"),
         (lambda d: d["handouts"][0].update(items="none"), r'"items" must be a list of records'),
+        (
+            lambda d: d["clinics"][0].update(urgent_care_advice_translations={"xx": "Call 15."}),
+            r"urgent_care_advice_translations: xx is not one of the languages",
+        ),
+        (
+            lambda d: d["clinics"][0].update(urgent_care_advice_translations=["Call 15."]),
+            r"urgent_care_advice_translations: Give the translated advice as",
+        ),
         (lambda d: d["users"][0].update(password="md5$x"), r"users\[0\]: a user has exactly the fields"),
         (lambda d: d["users"][0].update(username="bad name!"), r"users\[0\]\.username"),
         (lambda d: d.update(leaflets={"id": 1}), r'"leaflets" must be a list of records'),
@@ -419,6 +429,18 @@ def test_import_names_the_bad_value_and_imports_nothing(exported, tmp_path, chan
         import_json(tmp_path, data)
     assert transfer.existing_rows() == {}
     assert get_user_model().objects.count() == users_before
+
+
+def test_a_file_from_before_the_translated_advice_imports_with_none(exported, tmp_path):
+    """Format 1 files written before clinics had urgent-care advice per language still import."""
+    empty_leaflet_tables()
+    data = copy.deepcopy(exported)
+    for clinic in data["clinics"]:
+        del clinic["urgent_care_advice_translations"]
+    import_json(tmp_path, data)
+    riviere = Clinic.objects.get(slug="riviere")
+    assert riviere.urgent_care_advice == "Si la clinique est fermée, appelez le 15."
+    assert riviere.urgent_care_advice_translations == {}
 
 
 def test_an_approval_that_breaks_the_four_eyes_rule_is_refused_by_the_database(exported, tmp_path):

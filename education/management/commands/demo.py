@@ -21,6 +21,12 @@ DEMO_CLINIC = {
         "If the clinic is closed and you need help today, call your GP or NHS 111. "
         "In an emergency, call 999 or go to A&E."
     ),
+    "urgent_care_advice_translations": {
+        "fr": (
+            "Si la clinique est fermée et que vous avez besoin d'aide aujourd'hui, appelez votre médecin généraliste "
+            "ou le NHS 111. En cas d'urgence, appelez le 999 ou allez aux urgences (A&E)."
+        ),
+    },
     "primary_colour": "#0b5394",
     "accent_colour": "#8a3b12",
 }

@@ -10,6 +10,7 @@ import hashlib
 import html
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -134,6 +135,14 @@ def plain_text(body_html: str) -> str:
         # Headings and list items often have no full stop; end them so they count as sentences.
         parts.append(text if text.endswith((".", "!", "?", ":")) else text + ".")
     return " ".join(parts)
+
+
+def fold_for_search(text: str) -> str:
+    """Lower case, accents and punctuation dropped, spaces single: 'Infecté, rouge ?' -> 'infecte rouge'.
+    Patients type without accents on phones; both sides of a search are folded the same way."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^\w]+", " ", bare).split())
 
 
 # Reading-ease formulas textstat knows for languages other than English (Kandel & Moles for French,

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from clinic.models import Clinic
+from education import content
 from education.models import HelpSign, Leaflet, LeafletVersion
 
 Status = LeafletVersion.Status
@@ -83,15 +84,50 @@ def valid_share_link(*, token: str):
 
 
 def published_versions_any_language(*, search: str = "", topic: str = "") -> list[LeafletVersion]:
-    """Every published version in every language (one query), optionally searched; for the index."""
+    """Every published version in every language, optionally searched; for the index. One query, two when
+    searching (the signs).
+
+    A search finds the versions whose title, summary, text, "when to get help" signs, tags or topic hold
+    every word of it, whatever the case and accents ('infecte' finds 'infecté'). Title matches come first.
+    Published text never changes, so each version's folded text is worked out once per process."""
     versions = LeafletVersion.objects.filter(status=Status.PUBLISHED).select_related("leaflet")
-    if search:
-        versions = versions.filter(
-            Q(title__icontains=search) | Q(summary__icontains=search) | Q(leaflet__tags__icontains=search)
-        )
     if topic:
         versions = versions.filter(leaflet__topic__iexact=topic)
-    return list(versions.order_by("title"))
+    if not search:
+        return list(versions.order_by("title"))
+    words = content.fold_for_search(search).split()
+    if not words:
+        return []
+    found = []
+    for version in _with_signs(versions).order_by("title"):
+        title, text = _search_text(version)
+        if all(word in text for word in words):
+            found.append((not all(word in title for word in words), version))
+    return [version for _not_in_title, version in sorted(found, key=lambda pair: pair[0])]
+
+
+_SEARCH_TEXT: dict[tuple, tuple[str, str]] = {}
+_SEARCH_TEXT_LIMIT = 5000
+
+
+def _search_text(version: LeafletVersion) -> tuple[str, str]:
+    """(folded title, folded everything) of a published version, kept per process by id and content hash."""
+    key = (version.pk, version.content_hash, version.leaflet.tags, version.leaflet.topic)
+    cached = _SEARCH_TEXT.get(key)
+    if cached is None:
+        parts = [
+            version.title,
+            version.summary,
+            content.plain_text(version.body),
+            *(sign.text for sign in version.help_signs.all()),
+            version.leaflet.tags,
+            version.leaflet.topic,
+        ]
+        cached = (content.fold_for_search(version.title), content.fold_for_search(" ".join(parts)))
+        if len(_SEARCH_TEXT) >= _SEARCH_TEXT_LIMIT:
+            _SEARCH_TEXT.clear()
+        _SEARCH_TEXT[key] = cached
+    return cached
 
 
 def published_of_leaflet(*, slug: str) -> list[LeafletVersion]:

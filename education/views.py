@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -71,8 +72,18 @@ def _render_in(request, language: str, template: str, context: dict, *, status: 
     return response
 
 
-def _clinic_query(request, clinic) -> str:
-    return f"?clinic={clinic.slug}" if clinic and request.GET.get("clinic") else ""
+def _page_params(request, clinic, *, language: str, how: str) -> dict:
+    """What links between patient pages carry along: the clinic the link named, and the language the patient
+    chose with ?lang= (one chosen by the browser or the clinic's default needs no carrying)."""
+    clinic_param = f"clinic={clinic.slug}" if clinic and request.GET.get("clinic") else ""
+    kept = {"clinic": clinic.slug} if clinic_param else {}
+    if how == "link":
+        kept["lang"] = language
+    return {
+        "clinic_param": clinic_param,
+        "kept_params": kept,
+        "kept_query": urlencode(kept),
+    }
 
 
 @require_safe
@@ -84,33 +95,34 @@ def leaflet_index(request):
     topic = request.GET.get("topic", "").strip()
     if len(query) > MAX_SEARCH_LENGTH or len(topic) > MAX_SEARCH_LENGTH:
         return HttpResponseBadRequest(_("That search is too long."))
-    language, _how = languages.negotiate(request, clinic=clinic)
+    language, how = languages.negotiate(request, clinic=clinic)
     everything = selectors.published_versions_any_language(search=query, topic=topic)
     order = languages.fallback_order(wanted=language, clinic=clinic)
     chosen: dict[int, object] = {}
     for version in sorted(everything, key=lambda v: order.index(v.language) if v.language in order else 99):
         chosen.setdefault(version.leaflet_id, version)  # the best language available for each leaflet
-    versions = sorted(chosen.values(), key=lambda v: v.title.lower())
+    rank = {version.pk: position for position, version in enumerate(everything)}  # by title; a search's order
+    versions = sorted(chosen.values(), key=lambda v: (rank[v.pk], v.title.lower()) if query else v.title.lower())
     context = {
         "clinic": clinic,
         "versions": versions,
         "topics": sorted({v.leaflet.topic for v in everything if v.leaflet.topic}),
         "query": query,
         "topic": topic,
-        "clinic_query": _clinic_query(request, clinic),
+        **_page_params(request, clinic, language=language, how=how),
         "language_links": _language_links(request, sorted({v.language for v in everything}), language),
     }
     return _render_in(request, language, "education/leaflet_index.html", context)
 
 
-def _leaflet_page(request, version, *, clinic, language, newer, available, share_link=None, missing=None):
+def _leaflet_page(request, version, *, clinic, language, how="link", newer, available, share_link=None, missing=None):
     context = {
         "version": version,
         "clinic": clinic,
         "newer": newer,
         "share_link": share_link,
         "missing_language": missing or "",
-        "clinic_query": _clinic_query(request, clinic),
+        **_page_params(request, clinic, language=language, how=how),
         "lang_query": f"lang={version.language}",
         "language_links": [] if share_link else _language_links(request, available, version.language),
     }
@@ -122,7 +134,7 @@ def leaflet_current(request, slug: str):
     clinic, error = _clinic_from_request(request)
     if error:
         return error
-    language, _how = languages.negotiate(request, clinic=clinic)
+    language, how = languages.negotiate(request, clinic=clinic)
     published = {version.language: version for version in selectors.published_of_leaflet(slug=slug)}
     if not published:
         if selectors.leaflet_was_withdrawn(slug=slug):
@@ -135,7 +147,7 @@ def leaflet_current(request, slug: str):
     missing = language if version.language != language else None
     # The page around the leaflet is in the patient's language, even when the leaflet itself is not.
     return _leaflet_page(
-        request, version, clinic=clinic, language=language, newer=None, available=list(published),
+        request, version, clinic=clinic, language=language, how=how, newer=None, available=list(published),
         missing=missing,
     )  # fmt: skip
 
@@ -145,7 +157,7 @@ def leaflet_version(request, slug: str, number: int):
     clinic, error = _clinic_from_request(request)
     if error:
         return error
-    language, _how = languages.negotiate(request, clinic=clinic)
+    language, how = languages.negotiate(request, clinic=clinic)
     version = None
     for code in languages.fallback_order(wanted=language, clinic=clinic):
         version = selectors.public_version(slug=slug, number=number, language=code)
@@ -161,7 +173,9 @@ def leaflet_version(request, slug: str, number: int):
             "url": f"{reverse('education:leaflet_version', kwargs={'slug': slug, 'number': numbers[version.language]})}?lang={version.language}",
         }
     missing = language if version.language != language else None
-    return _leaflet_page(request, version, clinic=clinic, language=language, newer=newer, available=[], missing=missing)
+    return _leaflet_page(
+        request, version, clinic=clinic, language=language, how=how, newer=newer, available=[], missing=missing
+    )
 
 
 @never_cache

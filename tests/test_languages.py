@@ -150,6 +150,8 @@ def test_patient_pages_stay_within_the_query_budget_in_any_language(
         client.get("/leaflets/milia-test/v1/?lang=fr")
     with django_assert_max_num_queries(3):
         client.get("/leaflets/?lang=fr")
+    with django_assert_max_num_queries(4):  # a search reads the signs too
+        client.get("/leaflets/?lang=fr&q=rouge")
 
 
 # --- translations: their own sign-off and the out-of-date flag ------------------------------------------
@@ -337,3 +339,59 @@ def test_a_link_emailed_for_an_english_leaflet_is_written_in_english(client, pub
     sent = mailoutbox[0]
     assert sent.subject == "Information from Clinique des Rives"
     assert sent.body.startswith("Hello,") and ADVICE_EN in sent.body
+
+
+# --- search and links keep the patient's choices ----------------------------------------------------------
+
+
+def test_search_ignores_accents_and_case_and_reads_the_whole_leaflet(client, french, clinic):
+    def titles(query):
+        text = client.get("/leaflets/", {"q": query, "lang": "fr"}).content.decode()
+        return ("Grains de milium" in text, "Milia: small white bumps" in text)
+
+    assert titles("BOUTONS blancs") == (True, False)  # every word, any case
+    assert titles("fiche courte") == (True, False)  # in the text, not only the title
+    assert titles("douloureux") == (True, False)  # in a "when to get help" sign
+    assert titles("qu est ce") == (True, False)  # punctuation folded away
+    assert titles("pret") == (False, False)  # no leaflet holds it
+    assert titles("boutons zzzz") == (False, False)  # all words must be there
+    assert titles("?!") == (False, False)  # nothing left to look for
+
+
+def test_search_finds_words_typed_without_their_accents(client, french, clinic, editor, approver):
+    factories.make_published(author=editor, approver=approver, title="Peau infectée : que faire ?", language="fr")
+    text = client.get("/leaflets/", {"q": "infectee", "lang": "fr"}).content.decode()
+    assert "Peau infectée : que faire ?" in text
+
+
+def test_title_matches_come_first(client, published, editor, approver):
+    factories.make_published(
+        author=editor, approver=approver, title="Aftercare", summary="Looking after milia after treatment."
+    )
+    text = client.get("/leaflets/", {"q": "milia"}).content.decode()
+    assert text.index("Milia: small white bumps") < text.index("Aftercare")
+
+
+def test_a_language_chosen_with_lang_stays_through_search_and_back_links(client, french, clinic):
+    index = client.get("/leaflets/?lang=fr").content.decode()
+    assert '<input type="hidden" name="lang" value="fr">' in index  # the search form keeps it
+    assert 'href="/leaflets/milia-test/?lang=fr"' in index
+    page = client.get("/leaflets/milia-test/?lang=fr&clinic=rives").content.decode()
+    assert 'href="/leaflets/?clinic=rives&amp;lang=fr">Toutes les fiches</a>' in page
+    assert 'class="site-name" href="/leaflets/?clinic=rives&amp;lang=fr"' in page
+
+
+def test_a_language_from_the_browser_is_not_written_into_links(client, french, clinic):
+    index = client.get("/leaflets/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert 'name="lang"' not in index
+    page = client.get("/leaflets/milia-test/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert 'href="/leaflets/">Toutes les fiches</a>' in page
+
+
+def test_an_english_only_leaflet_opens_with_the_french_notice_from_a_french_index(
+    client, published, clinic, editor, approver
+):
+    index = client.get("/leaflets/?lang=fr").content.decode()
+    assert 'href="/leaflets/milia-test/?lang=fr"' in index  # the page language, not the leaflet's
+    page = client.get("/leaflets/milia-test/?lang=fr").content.decode()
+    assert "La voici en anglais." in page and '<html lang="fr">' in page

@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.admin.widgets import AdminFileWidget, AdminTextareaWidget
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.utils.translation import gettext
@@ -85,7 +85,7 @@ def clinic_admin_form(*, languages: list[str]) -> type[ClinicAdminForm]:
             required=False,
             max_length=MAX_ADVICE_CHARS,
             strip=True,
-            widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
+            widget=AdminTextareaWidget(attrs={"rows": 4, "lang": code}),
             help_text=gettext("Shown beside leaflets in this language. Empty: the advice above is shown."),
         )
         for code in languages

@@ -28,6 +28,14 @@ REFERENCES = [
     "Treasure Island (FL): StatPearls Publishing; 2023.",
 ]
 
+# The same references for the French leaflets: the French titles need no English translation.
+REFERENCES_FR = [
+    REFERENCES[0],
+    "Barbarot S, et al. Les grains de milium de l'enfant. Ann Dermatol Venereol. 2009.",
+    "Trouche F. Les infections bactériennes [Internet]. Dermato-Info (Société Française de Dermatologie); 2019.",
+    REFERENCES[3],
+]
+
 _CHANGE_NOTE_EN = "First version, written from the source article for clinical review."
 _CHANGE_NOTE_FR = "Première version, rédigée à partir de l'article source, à relire par l'équipe clinique."
 
@@ -125,9 +133,9 @@ STARTER_LEAFLETS = [
                     "<h2>Points clés</h2>"
                     "<ul>"
                     "<li>Les grains de milium sont de petits boutons blancs sous la peau. Ils sont sans danger.</li>"
-                    "<li>Ils partent souvent tout seuls. La plupart du temps, aucun traitement n'est utile.</li>"
+                    "<li>En général, ils partent tout seuls. La plupart du temps, aucun traitement n'est utile.</li>"
                     "<li>Ne les pressez pas et ne les percez pas. Cela peut causer une infection ou une cicatrice.</li>"
-                    "<li>S'ils vous gênent, un soignant formé peut les retirer sans risque.</li>"
+                    "<li>S'ils vous gênent, un soignant formé peut les retirer sans risque à la clinique.</li>"
                     "</ul>"
                     "<h2>Qu'est-ce qu'un grain de milium ?</h2>"
                     "<p>C'est un tout petit kyste (une petite poche fermée) situé juste sous la peau. "
@@ -146,29 +154,30 @@ STARTER_LEAFLETS = [
                     "<h2>Est-ce grave ?</h2>"
                     "<p>Non. Les grains de milium ne font pas mal et ne sont pas contagieux. "
                     "Chez le bébé, ils partent en général tout seuls en quelques semaines. "
-                    "Chez l'adulte, ils peuvent durer plus longtemps, parfois plusieurs mois.</p>"
+                    "Chez les enfants plus grands et les adultes, ils peuvent durer plus longtemps, parfois plusieurs mois.</p>"
                     "<h2>Faut-il les traiter ?</h2>"
                     "<p>Le plus souvent, non. Vous pouvez les laisser et attendre qu'ils disparaissent. "
                     "S'ils vous gênent, parlez-en à votre clinique. Un soignant formé, par exemple "
                     "un dermatologue (médecin de la peau), peut les retirer.</p>"
                     "<h2>Comment les retire-t-on ?</h2>"
-                    "<p>Le retrait est un geste rapide, fait à la clinique. Le soignant va :</p>"
+                    "<p>Le retrait est un geste rapide, fait à la clinique. En général, le soignant va :</p>"
                     "<ol>"
-                    "<li>nettoyer votre peau ;</li>"
+                    "<li>nettoyer votre peau avec soin ;</li>"
                     "<li>faire une toute petite ouverture dans chaque grain, avec une aiguille ou une lame stérile ;</li>"
                     "<li>faire sortir doucement la kératine.</li>"
                     "</ol>"
-                    "<p>Une toute petite croûte peut se former. Elle guérit seule. La clinique vous dira "
-                    "comment prendre soin de votre peau ensuite.</p>"
+                    "<p>Une toute petite croûte peut se former ensuite. En général, elle guérit toute seule. "
+                    "La clinique vous dira comment prendre soin de votre peau à la maison.</p>"
                     "<h2>Puis-je les retirer moi-même ?</h2>"
-                    "<p>Non, c'est déconseillé. Vos doigts et les outils maison ne sont pas stériles, même s'ils semblent propres. "
+                    "<p>Non. N'essayez pas de les retirer vous-même. Vos doigts et les outils maison ne sont pas stériles, "
+                    "même s'ils semblent propres. "
                     "Si vous ouvrez la peau, des microbes peuvent entrer et causer une infection. "
                     "Une petite cicatrice peut aussi rester, surtout près des yeux.</p>"
                     "<h2>Que puis-je faire ?</h2>"
                     "<ul>"
                     "<li>Laissez les grains tranquilles et donnez-leur le temps de partir.</li>"
                     "<li>Lavez votre visage en douceur, avec un nettoyant doux et de l'eau.</li>"
-                    "<li>N'utilisez pas de gommage fort sur les grains.</li>"
+                    "<li>Sur les grains, n'utilisez pas de gommage fort ni de produit qui fait peler la peau.</li>"
                     "<li>Parlez du retrait à votre clinique si les grains vous gênent.</li>"
                     "</ul>"
                 ),
@@ -183,7 +192,7 @@ STARTER_LEAFLETS = [
                         "text": "Vous avez de la fièvre ou vous vous sentez très mal, et la rougeur s'étend.",
                     },
                 ],
-                "references": REFERENCES,
+                "references": REFERENCES_FR,
                 "change_note": _CHANGE_NOTE_FR,
             },
         },
@@ -209,28 +218,39 @@ STARTER_LEAFLETS = [
                     "<li>Keep the area clean, and gently pat it dry after washing.</li>"
                     "<li>Do not pick, squeeze or scrub the treated spots while they heal.</li>"
                     "<li>Any tiny scabs will usually heal by themselves.</li>"
+                    "<li>Ask your clinic how long your skin should take to heal.</li>"
                     "</ul>"
                     "<h2>What happens to my skin after removal?</h2>"
-                    "<p>During the procedure, your clinician made a tiny opening in each milium and gently "
-                    "pressed out the keratin inside. Each opening is a very small wound, and a tiny scab may "
-                    "form over it. This is normal, and the scab usually heals by itself.</p>"
+                    "<p>During the procedure, your clinician made a tiny opening in each bump. They gently "
+                    "pressed out the keratin inside, a natural protein that your skin makes. Each opening is a "
+                    "very small wound, and a tiny scab may form over it. This is normal, and the scab usually "
+                    "heals by itself.</p>"
                     "<p>Until the skin has healed, germs could get into these small openings. Careful "
                     "cleaning at home helps to prevent an infection.</p>"
+                    "<h2>What should I ask the clinic?</h2>"
+                    "<p>Your clinic can tell you what is normal for you. Ask them:</p>"
+                    "<ul>"
+                    "<li>how often to clean the treated area each day</li>"
+                    "<li>how long your skin should take to heal</li>"
+                    "<li>when you can wear makeup on the treated spots again</li>"
+                    "</ul>"
+                    "<p>Write down the answers so that you can follow them at home.</p>"
                     "<h2>How do I care for my skin after removal?</h2>"
-                    "<p>Follow these steps every day until the treated spots have healed:</p>"
+                    "<p>Follow these steps each day, as often as your clinic tells you. Keep going until the "
+                    "treated spots have healed.</p>"
                     "<ol>"
                     "<li>Wash your hands with soap and water before you touch your face.</li>"
                     "<li>Clean the treated area gently with a mild cleanser and water.</li>"
                     "<li>Rinse away the cleanser with clean water.</li>"
                     "<li>Pat the skin dry with a clean towel, without rubbing.</li>"
                     "<li>Leave any scabs alone and let them fall off naturally.</li>"
-                    "<li>Check the treated spots and make sure they are healing.</li>"
+                    "<li>Look at the treated spots. Check for any of the warning signs listed with this leaflet.</li>"
                     "</ol>"
                     "<h2>What should I avoid while my skin heals?</h2>"
                     "<ul>"
                     "<li>Do not pick, squeeze or scratch the treated spots.</li>"
                     "<li>Do not scrub the area, and avoid harsh exfoliating products such as face scrubs or peels.</li>"
-                    "<li>Do not wear makeup on the treated spots for a few days, or as your clinician tells you.</li>"
+                    "<li>Do not wear makeup on the treated spots until your clinic says you can.</li>"
                     "<li>Do not touch the area with unwashed hands.</li>"
                     "</ul>"
                     "<h2>What if new milia appear?</h2>"
@@ -246,11 +266,16 @@ STARTER_LEAFLETS = [
                 "help_signs": [
                     {
                         "urgency": "routine",
-                        "text": "The treated spots seem slow to heal, or you have questions about your care.",
+                        "text": "The treated spots have not healed by the time your clinic told you.",
+                    },
+                    {
+                        "urgency": "routine",
+                        "text": "You are not sure your skin is healing normally, or you have questions about your care.",
                     },
                     {"urgency": "routine", "text": "New milia appear and they bother you."},
                     {"urgency": "urgent", "text": "A treated spot becomes more red, swollen or painful."},
                     {"urgency": "urgent", "text": "You see pus, or a treated spot starts to look different."},
+                    {"urgency": "urgent", "text": "You have a fever, even if no redness is spreading."},
                     {
                         "urgency": "emergency",
                         "text": "You have a fever or feel very unwell, and the redness is spreading.",
@@ -268,35 +293,45 @@ STARTER_LEAFLETS = [
                 "body": (
                     "<h2>Points clés</h2>"
                     "<ul>"
-                    "<li>Lavez-vous les mains avant de toucher la zone traitée.</li>"
-                    "<li>Gardez la zone propre, et séchez-la en tamponnant.</li>"
-                    "<li>Ne grattez pas, ne pressez pas et ne frottez pas les points traités.</li>"
-                    "<li>Les petites croûtes guérissent toutes seules.</li>"
+                    "<li>Lavez-vous toujours les mains avant de toucher la zone traitée.</li>"
+                    "<li>Gardez la zone propre. Après l'avoir lavée, séchez-la doucement en tamponnant.</li>"
+                    "<li>Pendant la guérison, ne grattez pas, ne pressez pas et ne frottez pas les points traités.</li>"
+                    "<li>En général, les petites croûtes guérissent toutes seules.</li>"
+                    "<li>Demandez à votre clinique combien de temps votre peau devrait mettre à guérir.</li>"
                     "</ul>"
                     "<h2>Que se passe-t-il après le retrait ?</h2>"
-                    "<p>Le soignant a fait une toute petite ouverture dans chaque grain pour en faire sortir "
-                    "le contenu. Chaque ouverture est une plaie minuscule. Une petite croûte peut s'y former. "
-                    "C'est normal, et elle guérit seule.</p>"
+                    "<p>Le soignant a fait une toute petite ouverture dans chaque grain. Il en a fait sortir "
+                    "doucement la kératine, une protéine naturelle que fabrique votre peau. Chaque ouverture "
+                    "est une plaie minuscule. Une petite croûte peut s'y former. C'est normal, et en général "
+                    "elle guérit toute seule.</p>"
                     "<p>Tant que la peau n'est pas guérie, des microbes peuvent y entrer. De bons soins "
                     "à la maison aident à éviter une infection.</p>"
+                    "<h2>Que dois-je demander à la clinique ?</h2>"
+                    "<p>Votre clinique peut vous dire ce qui est normal dans votre cas. Demandez-lui :</p>"
+                    "<ul>"
+                    "<li>combien de fois par jour nettoyer la zone traitée ;</li>"
+                    "<li>combien de temps votre peau devrait mettre à guérir ;</li>"
+                    "<li>quand vous pourrez de nouveau mettre du maquillage sur les points traités.</li>"
+                    "</ul>"
+                    "<p>Notez les réponses pour pouvoir les suivre à la maison.</p>"
                     "<h2>Comment soigner ma peau après le retrait ?</h2>"
-                    "<p>Suivez ces étapes chaque jour, jusqu'à ce que les points soient guéris :</p>"
+                    "<p>Suivez ces étapes chaque jour, aussi souvent que la clinique vous l'indique. "
+                    "Continuez jusqu'à ce que les points traités soient guéris.</p>"
                     "<ol>"
                     "<li>Lavez-vous les mains à l'eau et au savon avant de toucher votre visage.</li>"
                     "<li>Nettoyez la zone en douceur, avec un nettoyant doux et de l'eau.</li>"
                     "<li>Rincez à l'eau propre.</li>"
                     "<li>Séchez en tamponnant avec une serviette propre, sans frotter.</li>"
                     "<li>Ne touchez pas aux croûtes : laissez-les tomber seules.</li>"
-                    "<li>Regardez les points traités et vérifiez qu'ils guérissent.</li>"
+                    "<li>Regardez les points traités. Vérifiez s'il y a l'un des signes d'alerte joints à cette fiche.</li>"
                     "</ol>"
                     "<h2>Qu'est-ce que je dois éviter pendant la guérison ?</h2>"
                     "<ul>"
                     "<li>Ne grattez pas, ne pressez pas et ne percez pas les points traités.</li>"
                     "<li>Ne frottez pas la zone. Évitez les produits agressifs qui font peler la peau, "
-                    "comme les gommages.</li>"
-                    "<li>Ne mettez pas de maquillage sur les points traités pendant quelques jours, "
-                    "ou selon les conseils du soignant.</li>"
-                    "<li>Ne touchez pas la zone avec des mains sales.</li>"
+                    "comme les gommages ou les peelings.</li>"
+                    "<li>Ne mettez pas de maquillage sur les points traités tant que la clinique ne vous l'a pas permis.</li>"
+                    "<li>Ne touchez pas la zone sans vous être lavé les mains.</li>"
                     "</ul>"
                     "<h2>Et si de nouveaux grains apparaissent ?</h2>"
                     "<p>De nouveaux grains de milium peuvent parfois se former plus tard. Laissez-les, "
@@ -304,13 +339,17 @@ STARTER_LEAFLETS = [
                     "cela peut causer une infection ou une cicatrice. S'ils vous gênent, contactez la clinique.</p>"
                     "<h2>Que faire en cas d'inquiétude ?</h2>"
                     "<p>Lisez la liste des signes d'alerte jointe à cette fiche. Elle vous dit quand "
-                    "contacter la clinique, et dans quel délai. En cas de doute, n'hésitez pas à demander.</p>"
+                    "contacter la clinique, et dans quel délai. En cas de doute, n'hésitez pas à demander à votre clinique.</p>"
                 ),
                 # Shown under the app's lead-in for each urgency ("Contact your clinic ... if:").
                 "help_signs": [
                     {
                         "urgency": "routine",
-                        "text": "Les points traités semblent lents à guérir, ou vous avez des questions sur les soins.",
+                        "text": "Les points traités ne sont pas guéris dans le délai donné par votre clinique.",
+                    },
+                    {
+                        "urgency": "routine",
+                        "text": "Vous ne savez pas si votre peau guérit normalement, ou vous avez des questions sur les soins.",
                     },
                     {"urgency": "routine", "text": "De nouveaux grains apparaissent et vous gênent."},
                     {
@@ -318,12 +357,13 @@ STARTER_LEAFLETS = [
                         "text": "Un point traité devient plus rouge, plus gonflé ou plus douloureux.",
                     },
                     {"urgency": "urgent", "text": "Vous voyez du pus, ou un point traité change d'aspect."},
+                    {"urgency": "urgent", "text": "Vous avez de la fièvre, même si aucune rougeur ne s'étend."},
                     {
                         "urgency": "emergency",
                         "text": "Vous avez de la fièvre ou vous vous sentez très mal, et la rougeur s'étend.",
                     },
                 ],
-                "references": [REFERENCES[0], REFERENCES[2], REFERENCES[3]],
+                "references": [REFERENCES_FR[0], REFERENCES_FR[2], REFERENCES_FR[3]],
                 "change_note": _CHANGE_NOTE_FR,
             },
         },
@@ -406,8 +446,11 @@ STARTER_LEAFLETS = [
                     {"urgency": "urgent", "text": "A bump is red, swollen or painful."},
                     {"urgency": "urgent", "text": "You see pus in or around a bump."},
                     {"urgency": "urgent", "text": "A bump looks different after it was opened or squeezed."},
-                    {"urgency": "emergency", "text": "You have a fever and the redness is spreading."},
-                    {"urgency": "emergency", "text": "You feel very unwell and the red, swollen area is growing."},
+                    {"urgency": "urgent", "text": "You have a fever, even if no redness is spreading."},
+                    {
+                        "urgency": "emergency",
+                        "text": "You have a fever or feel very unwell, and the redness is spreading.",
+                    },
                 ],
                 "references": REFERENCES,
                 "change_note": _CHANGE_NOTE_EN,
@@ -423,7 +466,7 @@ STARTER_LEAFLETS = [
                     "<ul>"
                     "<li>Les grains de milium sont sans danger. En général, ils ne s'infectent que si la peau qui les couvre est abîmée.</li>"
                     "<li>Ne pressez pas et ne grattez pas un grain qui semble infecté.</li>"
-                    "<li>Gardez la zone propre, et contactez votre clinique le jour même.</li>"
+                    "<li>Gardez la zone propre, et contactez votre clinique ou un médecin le jour même.</li>"
                     "<li>Un médecin peut vous prescrire des antibiotiques (médicaments contre les bactéries).</li>"
                     "</ul>"
                     "<h2>Comment un grain de milium peut-il s'infecter ?</h2>"
@@ -434,7 +477,7 @@ STARTER_LEAFLETS = [
                     "<li>pressez, percez ou grattez le grain ;</li>"
                     "<li>frottez fort votre peau ;</li>"
                     "<li>utilisez une aiguille ou un autre outil qui n'est pas stérile ;</li>"
-                    "<li>touchez le grain avec des mains sales.</li>"
+                    "<li>touchez le grain sans vous être lavé les mains.</li>"
                     "</ul>"
                     "<p>Des microbes, comme des bactéries, peuvent alors passer sous la peau. C'est pourquoi "
                     "vous ne devez pas retirer vos grains de milium vous-même.</p>"
@@ -450,7 +493,7 @@ STARTER_LEAFLETS = [
                     "<h2>Est-ce que cela peut devenir plus grave ?</h2>"
                     "<p>On ne le sait pas avec certitude. Il est possible qu'un grain infecté "
                     "entraîne d'autres infections de la peau, mais cela n'a pas été prouvé. "
-                    "Ces infections sont :</p>"
+                    "Parmi ces infections :</p>"
                     "<ul>"
                     "<li>la folliculite (infection des follicules pileux, les petits orifices d'où sortent les poils) ;</li>"
                     "<li>le furoncle (une boule douloureuse remplie de pus) ;</li>"
@@ -461,7 +504,7 @@ STARTER_LEAFLETS = [
                     "<h2>Que faire si je pense qu'un grain est infecté ?</h2>"
                     "<ol>"
                     "<li>Ne pressez pas, ne grattez pas et n'appuyez pas sur le grain. Cela peut aggraver l'infection.</li>"
-                    "<li>Lavez-vous les mains avant et après avoir touché la zone.</li>"
+                    "<li>Lavez-vous les mains à l'eau et au savon avant et après avoir touché la zone.</li>"
                     "<li>Nettoyez la zone en douceur à l'eau et au savon doux, puis séchez en tamponnant.</li>"
                     "<li>Ne cachez pas le grain sous du maquillage.</li>"
                     "<li>Contactez votre clinique ou un médecin le jour même.</li>"
@@ -488,13 +531,13 @@ STARTER_LEAFLETS = [
                     {"urgency": "urgent", "text": "Un grain est rouge, gonflé ou douloureux."},
                     {"urgency": "urgent", "text": "Vous voyez du pus sur un grain ou autour."},
                     {"urgency": "urgent", "text": "Un grain change d'aspect après avoir été ouvert ou pressé."},
-                    {"urgency": "emergency", "text": "Vous avez de la fièvre et la rougeur s'étend."},
+                    {"urgency": "urgent", "text": "Vous avez de la fièvre, même si aucune rougeur ne s'étend."},
                     {
                         "urgency": "emergency",
-                        "text": "Vous vous sentez très mal et la zone rouge et gonflée s'agrandit.",
+                        "text": "Vous avez de la fièvre ou vous vous sentez très mal, et la rougeur s'étend.",
                     },
                 ],
-                "references": REFERENCES,
+                "references": REFERENCES_FR,
                 "change_note": _CHANGE_NOTE_FR,
             },
         },

@@ -19,14 +19,14 @@ class ClinicAdmin(admin.ModelAdmin):
     ]
 
     @staticmethod
-    def _other_languages(obj) -> list[str]:
-        """The configured languages other than the clinic's default: each gets its own urgent-care advice."""
-        default = obj.language if obj is not None else settings.LANGUAGE_CODE
-        return [code for code, _name in settings.LANGUAGES if code != default]
+    def _languages() -> list[str]:
+        """Every configured language gets a field for its own urgent-care advice (whatever the clinic's default
+        language, so that changing the default loses nothing)."""
+        return [code for code, _name in settings.LANGUAGES]
 
     def get_fieldsets(self, request, obj=None):
-        """The fieldsets above, with the urgent-care advice in each other language under "Contact"."""
-        advice = [advice_field_name(code) for code in self._other_languages(obj)]
+        """The fieldsets above, with the urgent-care advice in each language under "Contact"."""
+        advice = [advice_field_name(code) for code in self._languages()]
         fieldsets = []
         for name, options in self.fieldsets:
             fields = [*options["fields"], *advice] if name == "Contact" else options["fields"]
@@ -34,7 +34,7 @@ class ClinicAdmin(admin.ModelAdmin):
         return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = clinic_admin_form(languages=self._other_languages(obj))
+        kwargs["form"] = clinic_admin_form(languages=self._languages())
         return super().get_form(request, obj, change=change, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

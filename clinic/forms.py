@@ -38,6 +38,14 @@ class ClinicAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "language" in self.fields:  # a list of the configured languages, not a free-text code
+            model_field = Clinic._meta.get_field("language")
+            self.fields["language"] = forms.TypedChoiceField(
+                label=model_field.verbose_name,
+                help_text=model_field.help_text,
+                choices=[(code, name) for code, name in settings.LANGUAGES],
+                initial=self.instance.language or settings.LANGUAGE_CODE,
+            )
         translations = self.instance.urgent_care_advice_translations or {}
         for code, name in self.advice_fields().items():
             self.fields[name].initial = translations.get(code, "")
@@ -55,13 +63,18 @@ class ClinicAdminForm(forms.ModelForm):
         cleaned = super().clean()
         fields = self.advice_fields()
         if fields:
-            # The advice in each other language; none for the clinic's own language (that is the main field).
-            language = cleaned.get("language", self.instance.language)
-            self.instance.urgent_care_advice_translations = {
-                code: cleaned[name].strip()
-                for code, name in fields.items()
-                if code != language and (cleaned.get(name) or "").strip()
+            # The advice written for each language; an emptied field falls back to the main advice. Entries
+            # for languages no longer configured are kept (they do no harm and come back with the language).
+            translations = {
+                code: text
+                for code, text in (self.instance.urgent_care_advice_translations or {}).items()
+                if code not in fields
             }
+            for code, name in fields.items():
+                text = (cleaned.get(name) or "").strip()
+                if text:
+                    translations[code] = text
+            self.instance.urgent_care_advice_translations = translations
         return cleaned
 
     def clean_logo(self):
@@ -86,7 +99,7 @@ def clinic_admin_form(*, languages: list[str]) -> type[ClinicAdminForm]:
             max_length=MAX_ADVICE_CHARS,
             strip=True,
             widget=AdminTextareaWidget(attrs={"rows": 4, "lang": code}),
-            help_text=gettext("Shown beside leaflets in this language. Empty: the advice above is shown."),
+            help_text=gettext("Shown beside leaflets in this language. Empty: the urgent-care advice above."),
         )
         for code in languages
     }

@@ -47,18 +47,19 @@ def validate_contrast_with_white(colour: str) -> None:
 MAX_ADVICE_CHARS = 600
 
 
-def validate_advice_translations(value) -> None:
-    """{language code: advice}: configured languages only, each a text of at most MAX_ADVICE_CHARS."""
-    from django.conf import settings
+LANGUAGE_CODE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})?$")
 
-    codes = [code for code, _name in settings.LANGUAGES]
+
+def validate_advice_translations(value) -> None:
+    """{language code: advice}: codes such as 'fr' or 'pt-br' (a language switched off later keeps its text),
+    each a text of at most MAX_ADVICE_CHARS."""
     if not isinstance(value, dict):
         raise ValidationError(_("Give the translated advice as {language code: text}."), code="not_a_mapping")
     for code, text in value.items():
-        if code not in codes:
+        if not LANGUAGE_CODE_PATTERN.match(code):
             raise ValidationError(
-                _("%(code)s is not one of the languages: %(codes)s.") % {"code": code, "codes": ", ".join(codes)},
-                code="unknown_language",
+                _("%(code)s is not a language code such as fr or pt-br.") % {"code": code[:20]},
+                code="bad_language_code",
             )
         if not isinstance(text, str) or not text.strip() or len(text) > MAX_ADVICE_CHARS:
             raise ValidationError(
@@ -102,7 +103,7 @@ class Clinic(models.Model):
         blank=True,
         help_text=_(
             "What a patient should do out of hours or in an emergency, e.g. 'Call 111, or 999 in an emergency.' "
-            "Written in the clinic's default language."
+            "Shown beside leaflets in any language the clinic has not written its own advice for (below)."
         ),
     )
     urgent_care_advice_translations = models.JSONField(
@@ -110,7 +111,7 @@ class Clinic(models.Model):
         default=dict,
         blank=True,
         validators=[validate_advice_translations],
-        help_text=_("The same advice for leaflets in other languages: {language code: text}."),
+        help_text=_("The advice written for leaflets in each language: {language code: text}."),
     )
     language = models.CharField(
         _("default language"),
@@ -141,10 +142,10 @@ class Clinic(models.Model):
             raise ValidationError({"language": _("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}})
 
     def urgent_care_advice_in(self, language: str) -> str:
-        """The urgent-care advice to print beside a leaflet in `language`: its translation when the clinic has
-        written one, otherwise the advice in the clinic's default language (better than none)."""
+        """The urgent-care advice to print beside a leaflet in `language`: the text the clinic wrote for that
+        language, otherwise the main advice (better than none)."""
         translations = self.urgent_care_advice_translations or {}
-        if language != self.language and isinstance(translations, dict) and translations.get(language):
+        if isinstance(translations, dict) and translations.get(language):
             return translations[language]
         return self.urgent_care_advice
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -172,8 +172,12 @@ class LeafletAdmin(admin.ModelAdmin):
                 leaflet.versions.filter(language=language).exclude(status=Status.DISCARDED).order_by("-number").first()
             )
         translation_of = None
-        if language != settings.LANGUAGE_CODE:
-            # A translation translates the source-language version patients see now.
+        if based_on is not None and based_on.translation_of_id is not None:
+            # A copy of an earlier translation translates what that one did: if the source has moved on since,
+            # the draft says "Translation out of date" until someone brings it up to date.
+            translation_of = based_on.translation_of
+        elif language != settings.LANGUAGE_CODE:
+            # A first translation translates the source-language version patients see now.
             translation_of = leaflet.versions.filter(language=settings.LANGUAGE_CODE, status=Status.PUBLISHED).first()
         try:
             version = services.version_create_draft(
@@ -254,6 +258,8 @@ class HelpSignInline(admin.TabularInline):
 class LeafletVersionAdmin(admin.ModelAdmin):
     form = LeafletVersionForm
     inlines = [HelpSignInline]
+    # Django's "View on site" would lead drafts to a 404; public versions have "Patient page" (change_form.html).
+    view_on_site = False
     list_display = [
         "title", "leaflet", "number", "language", "status", "translation", "created_by", "approved_by", "review_due",
         "handed_out",
@@ -449,6 +455,7 @@ class LeafletVersionAdmin(admin.ModelAdmin):
                 "compare_with": compare_with,
                 "newer_source": version.newer_source(),
                 "is_contributor": services.is_contributor(version=version, user=request.user),
+                "sent_back": selectors.last_sent_back(version) if version.status == Status.DRAFT else None,
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
@@ -477,6 +484,7 @@ class LeafletVersionAdmin(admin.ModelAdmin):
         "approve": (services.version_approve_and_publish, gettext_lazy("Approved and published. Patients now see this version.")),
         "send_back": (services.version_send_back, gettext_lazy("Sent back to the authors as a draft.")),
         "discard": (services.version_discard, gettext_lazy("Draft discarded.")),
+        "catch_up": (services.version_translation_catch_up, gettext_lazy("The translation is now marked as up to date with its source.")),
     }  # fmt: skip
 
     def workflow_view(self, request, pk, action):
@@ -489,6 +497,9 @@ class LeafletVersionAdmin(admin.ModelAdmin):
         comment = form.cleaned_data["comment"] if form.is_valid() else None
         if comment is None:
             messages.error(request, _("The comment is too long (2000 characters at most)."))
+            return HttpResponseRedirect(_version_url(version))
+        if action == "discard" and request.POST.get("confirm") != "yes":
+            messages.error(request, _("Not discarded: tick the box to confirm that this version should be discarded."))
             return HttpResponseRedirect(_version_url(version))
         if action == "retire":
             service, done = services.leaflet_retire, _("Retired: patients no longer see this leaflet.")
@@ -570,14 +581,60 @@ class LeafletVersionAdmin(admin.ModelAdmin):
         return TemplateResponse(request, self.object_history_template, context)
 
 
+class ShareLinkStatusFilter(admin.SimpleListFilter):
+    title = gettext_lazy("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("working", _("Working")),
+            ("expired", _("Expired")),
+            ("revoked", _("Revoked")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "working":
+            return queryset.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        if self.value() == "expired":
+            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
 @admin.register(ShareLink)
 class ShareLinkAdmin(admin.ModelAdmin):
     """Share links are created from the staff share page (the token is shown once, there) and revoked here."""
 
-    list_display = ["version", "clinic", "created_by", "created_at", "expires_at", "revoked_at", "view_count"]
-    list_filter = ["clinic", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_display = ["created_at", "leaflet_version", "how_shared", "created_by", "clinic", "link_status", "view_count"]
+    list_filter = [ShareLinkStatusFilter, "clinic"]
     search_fields = ["version__title", "version__leaflet__slug", "created_by__username"]
     list_select_related = ["version__leaflet", "clinic", "created_by"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("handouts")
+
+    @admin.display(description=gettext_lazy("leaflet version"), ordering="version__leaflet__name")
+    def leaflet_version(self, obj):
+        return f"{obj.version.leaflet.name} v{obj.version.number} ({obj.version.language})"
+
+    @admin.display(description=gettext_lazy("how shared"))
+    def how_shared(self, obj):
+        channels = sorted({handout.get_channel_display() for handout in obj.handouts.all()})
+        return ", ".join(str(channel) for channel in channels) or "–"
+
+    @admin.display(description=gettext_lazy("status"))
+    def link_status(self, obj):
+        if obj.revoked_at:
+            return _("Revoked %(date)s") % {"date": date_format(timezone.localtime(obj.revoked_at), "j M Y")}
+        if obj.expires_at and obj.expires_at <= timezone.now():
+            return _("Expired %(date)s") % {"date": date_format(timezone.localtime(obj.expires_at), "j M Y")}
+        if obj.expires_at:
+            return _("Works until %(date)s") % {"date": date_format(timezone.localtime(obj.expires_at), "j M Y")}
+        return _("Works (no expiry)")
+
     readonly_fields = [
         "version", "clinic", "created_by", "created_at", "expires_at", "revoked_at", "revoked_by", "view_count",
     ]  # fmt: skip
@@ -621,11 +678,25 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the audit trail can be searched but never changed."""
 
-    list_display = ["at", "leaflet", "version", "action", "actor", "from_status", "to_status", "comment"]
+    list_display = ["at", "action", "leaflet", "version_number", "actor", "status_change", "short_comment"]
     list_filter = ["action", "leaflet"]
     search_fields = ["comment", "leaflet__name", "actor__username"]
     list_select_related = ["leaflet", "version", "actor"]
     date_hierarchy = "at"
+
+    @admin.display(description=gettext_lazy("version"), ordering="version__number")
+    def version_number(self, obj):
+        return f"v{obj.version.number} ({obj.version.language})"  # the status now is on the version's page
+
+    @admin.display(description=gettext_lazy("status"))
+    def status_change(self, obj):
+        if obj.from_status == obj.to_status:
+            return obj.to_status_label
+        return f"{obj.from_status_label} → {obj.to_status_label}"
+
+    @admin.display(description=gettext_lazy("comment"))
+    def short_comment(self, obj):
+        return obj.comment if len(obj.comment) <= 120 else obj.comment[:119] + "…"
 
 
 # --- handout records and staff-only handout PDFs ----------------------------------------------------------

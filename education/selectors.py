@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from clinic.models import Clinic
 from education import content
-from education.models import HelpSign, Leaflet, LeafletVersion
+from education.models import AuditEvent, HelpSign, Leaflet, LeafletVersion
 
 Status = LeafletVersion.Status
 MAX_VERSION_NUMBER = 2**31 - 1  # larger numbers cannot exist; refuse them before they reach the database
@@ -232,4 +232,14 @@ def source_is_newer():
             status=Status.PUBLISHED,
             number__gt=OuterRef("translation_of__number"),
         )
+    )
+
+
+def last_sent_back(version: LeafletVersion) -> AuditEvent | None:
+    """The latest "sent back to draft" event of a version (what the reviewer asked for), if any."""
+    return (
+        AuditEvent.objects.filter(version=version, action=AuditEvent.Action.SENT_BACK)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
     )

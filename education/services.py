@@ -38,6 +38,10 @@ class StaleEdit(WorkflowError):
     """Someone else saved the draft after this user opened it."""
 
 
+class AlreadyShared(WorkflowError):
+    """This share form was already used to make a link (a refreshed or repeated submission)."""
+
+
 @dataclass(frozen=True)
 class HelpSignData:
     urgency: str
@@ -326,6 +330,35 @@ def version_submit(*, version: LeafletVersion, user: AbstractBaseUser, comment: 
 
 
 @transaction.atomic
+def version_translation_catch_up(
+    *, version: LeafletVersion, user: AbstractBaseUser, comment: str = ""
+) -> LeafletVersion:
+    """Record that a draft translation has been brought up to date with the newest published source version:
+    it now translates that version, and the "Translation out of date" flag clears. The person saying so is
+    a contributor (so cannot approve it); open forms on the draft become stale."""
+    _require(can_edit(user), _("You may not edit leaflet drafts."))
+    version = _lock_version(version)
+    if version.status != Status.DRAFT:
+        raise WorkflowError(_("Only a draft translation can be brought up to date."))
+    newer = version.newer_source()
+    if newer is None:
+        raise WorkflowError(_("This translation is already up to date with its source."))
+    version.translation_of = newer
+    version.revision += 1
+    version.save(update_fields=["translation_of", "revision", "updated_at"])
+    _note_contributor(version, user)
+    note = _("Now translates version %(number)d (%(language)s).") % {"number": newer.number, "language": newer.language}
+    _record(
+        version=version,
+        user=user,
+        action=AuditEvent.Action.EDITED,
+        from_status=Status.DRAFT,
+        comment=f"{note} {comment}".strip(),
+    )
+    return version
+
+
+@transaction.atomic
 def version_send_back(*, version: LeafletVersion, user: AbstractBaseUser, comment: str) -> LeafletVersion:
     """Return a version in review to its authors as a draft, saying what needs to change."""
     _require(can_approve(user), _("Only clinical approvers can send a version back."))
@@ -439,6 +472,8 @@ def available_actions(*, version: LeafletVersion, user) -> list[str]:
     """The workflow actions this user may take on this version now (for the admin's buttons)."""
     actions = []
     if version.status == Status.DRAFT:
+        if can_edit(user) and version.newer_source() is not None:
+            actions.append("catch_up")
         if can_submit(user):
             actions.append("submit")
     if version.status == Status.IN_REVIEW and can_approve(user):
@@ -574,9 +609,14 @@ def share_token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def share_link_create(*, version: LeafletVersion, clinic, user, expires_at=None):
-    """Create a link to one published version. Returns (link, token); only the token's hash is stored."""
+def share_link_create(*, version: LeafletVersion, clinic, user, expires_at=None, form_key: str | None = None):
+    """Create a link to one published version. Returns (link, token); only the token's hash is stored.
+
+    `form_key` is the one-time key of the staff form that asked for the link: a second link from the same
+    form raises AlreadyShared, and the database's unique index refuses one made at the same moment."""
     import secrets
+
+    from django.db import IntegrityError
 
     from education.models import ShareLink
 
@@ -585,10 +625,21 @@ def share_link_create(*, version: LeafletVersion, clinic, user, expires_at=None)
         raise WorkflowError(_("Only the published version of a leaflet can be shared with patients."))
     if expires_at is not None and expires_at <= timezone.now():
         raise WorkflowError(_("The expiry must be in the future."))
+    form_key_hash = share_token_hash(form_key) if form_key else None
+    already = _("This was already sent. To share again, start a new share.")
+    if form_key_hash and ShareLink.objects.filter(form_key_hash=form_key_hash).exists():
+        raise AlreadyShared(already)
     token = secrets.token_urlsafe(24)  # 192 bits
-    link = ShareLink.objects.create(
-        token_hash=share_token_hash(token), version=version, clinic=clinic, created_by=user, expires_at=expires_at
-    )
+    try:
+        with transaction.atomic():
+            link = ShareLink.objects.create(
+                token_hash=share_token_hash(token), version=version, clinic=clinic, created_by=user,
+                expires_at=expires_at, form_key_hash=form_key_hash,
+            )  # fmt: skip
+    except IntegrityError:
+        if form_key_hash and ShareLink.objects.filter(form_key_hash=form_key_hash).exists():
+            raise AlreadyShared(already) from None
+        raise
     return link, token
 
 

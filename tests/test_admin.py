@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 
 from education import selectors, services
 from education.admin import LeafletAdmin
-from education.models import Leaflet, LeafletVersion
+from education.models import Leaflet, LeafletVersion, ShareLink
 from tests import factories
 
 Status = LeafletVersion.Status
@@ -277,6 +277,40 @@ def test_send_back_needs_a_comment_and_records_it(client, in_review, approver):
     assert reload(in_review).status == Status.DRAFT
     history = page(client.get(reverse("admin:education_leafletversion_history", args=[in_review.pk])))
     assert "Sent back to draft" in history and "Add a sign about fever." in history
+
+
+def test_the_authors_see_why_their_draft_was_sent_back_on_the_draft_itself(client, in_review, approver, editor):
+    client.force_login(approver)
+    client.post(workflow_url(in_review, "send_back"), {"comment": "Add a sign about fever."})
+    client.force_login(editor)
+    text = page(client.get(change_url(in_review)))
+    assert "Sent back by" in text and "Add a sign about fever." in text
+
+
+def test_a_note_for_the_reviewer_goes_with_the_submission(client, draft, editor):
+    factories.edit(draft, user=editor, change_note="Clearer wording.")
+    client.force_login(editor)
+    text = page(client.get(change_url(draft)))
+    assert "Note for the reviewer (optional)" in text and "sends the saved draft, not the form below" in text
+    client.post(workflow_url(draft, "submit"), {"comment": "Please check the new fever sign."})
+    assert reload(draft).status == Status.IN_REVIEW
+    assert draft.events.get(action="submitted").comment == "Please check the new fever sign."
+
+
+def test_only_public_versions_link_to_the_patient_page(client, draft, published, editor):
+    client.force_login(editor)
+    assert "View on site" not in page(client.get(change_url(draft)))
+    published_page = page(client.get(change_url(published)))
+    assert "View on site" not in published_page and f'href="{published.get_absolute_url()}"' in published_page
+
+
+def test_discarding_needs_the_box_ticked(client, draft, editor):
+    client.force_login(editor)
+    response = client.post(workflow_url(draft, "discard"), {"comment": ""}, follow=True)
+    assert "Not discarded: tick the box" in page(response)
+    assert reload(draft).status == Status.DRAFT
+    client.post(workflow_url(draft, "discard"), {"comment": "", "confirm": "yes"})
+    assert reload(draft).status == Status.DISCARDED
 
 
 # --- 3. bad input: a clear message, nothing changed, never a 500 ------------------------------------------
@@ -595,3 +629,35 @@ def test_readability_asks_for_more_text_when_there_is_too_little(client, leaflet
     version = services.version_create_draft(leaflet=leaflet, user=editor)
     client.force_login(editor)
     assert "Not enough text to measure yet." in page(client.get(change_url(version)))
+
+
+def test_share_links_list_says_how_each_was_shared_and_whether_it_still_works(client, published, approver):
+    import datetime
+
+    from django.utils import timezone
+
+    from clinic.models import Clinic
+
+    clinic = Clinic.objects.create(name="Riverside", slug="riverside")
+    working, _token = services.share_link_create(version=published, clinic=clinic, user=approver, expires_at=None)
+    services.handout_record(versions=[published], channel="qr", clinic=clinic, user=approver, share_link=working)
+    revoked, _token = services.share_link_create(version=published, clinic=clinic, user=approver, expires_at=None)
+    services.share_link_revoke(link=revoked, user=approver)
+    expired, _token = services.share_link_create(
+        version=published, clinic=clinic, user=approver, expires_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    ShareLink.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - datetime.timedelta(days=1))
+    client.force_login(factories.make_user("root", superuser=True))
+    listing = page(client.get("/admin/education/sharelink/"))
+    assert "QR code" in listing and "Works (no expiry)" in listing
+    assert "Revoked " in listing and "Expired " in listing
+    working_only = page(client.get("/admin/education/sharelink/?status=working"))
+    assert "Works (no expiry)" in working_only and "Revoked " not in working_only and "Expired " not in working_only
+    assert "Revoked " in page(client.get("/admin/education/sharelink/?status=revoked"))
+
+
+def test_the_audit_trail_names_status_changes_in_words(client, published):
+    client.force_login(factories.make_user("root", superuser=True))
+    listing = page(client.get("/admin/education/auditevent/"))
+    assert "In review → Published" in listing
+    assert "in_review" not in listing.replace('"in_review"', "")

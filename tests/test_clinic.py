@@ -265,7 +265,7 @@ def test_the_admin_keeps_the_urgent_care_advice_in_each_other_language(client):
     client.force_login(factories.make_user("root", superuser=True))
     add_page = client.get("/admin/clinic/clinic/add/").content.decode()
     assert "Urgent-care advice in French" in add_page and 'lang="fr"' in add_page
-    assert "Urgent-care advice in English" not in add_page  # English is the clinic's own language: the main field
+    assert "Urgent-care advice in English" in add_page
 
     data = form_data(urgent_care_advice=ADVICE_EN, urgent_care_advice_in_fr=f"  {ADVICE_FR}  ")
     assert client.post("/admin/clinic/clinic/add/", data).status_code == 302
@@ -288,26 +288,52 @@ def test_the_admin_keeps_the_urgent_care_advice_in_each_other_language(client):
 
 
 @pytest.mark.django_db
-def test_a_french_clinic_is_asked_for_its_advice_in_english(client):
+def test_changing_the_clinics_default_language_keeps_the_advice_in_each_language(client):
     client.force_login(factories.make_user("root", superuser=True))
-    clinic = Clinic.objects.create(name="Rives", slug="rives", language="fr", urgent_care_advice=ADVICE_FR)
-    page = client.get(f"/admin/clinic/clinic/{clinic.pk}/change/").content.decode()
-    assert "Urgent-care advice in English" in page and "Urgent-care advice in French" not in page
+    data = form_data(urgent_care_advice=ADVICE_EN, urgent_care_advice_in_fr=ADVICE_FR)
+    assert client.post("/admin/clinic/clinic/add/", data).status_code == 302
+    clinic = Clinic.objects.get()
+    change_url = f"/admin/clinic/clinic/{clinic.pk}/change/"
+    for language in ("fr", "en"):
+        assert client.post(change_url, {**data, "language": language}).status_code == 302
+        clinic.refresh_from_db()
+        assert clinic.language == language
+        assert clinic.urgent_care_advice_in("fr") == ADVICE_FR
+        assert clinic.urgent_care_advice_in("en") == ADVICE_EN
 
 
 @pytest.mark.django_db
-def test_the_advice_for_a_language_falls_back_to_the_clinics_own():
+def test_advice_for_a_language_no_longer_offered_is_kept(client, settings):
+    client.force_login(factories.make_user("root", superuser=True))
+    clinic = Clinic.objects.create(
+        name="Riverside",
+        slug="riverside",
+        urgent_care_advice=ADVICE_EN,
+        urgent_care_advice_translations={"fr": ADVICE_FR},
+    )
+    settings.LANGUAGES = [("en", "English")]
+    response = client.post(f"/admin/clinic/clinic/{clinic.pk}/change/", form_data(urgent_care_advice=ADVICE_EN))
+    assert response.status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.urgent_care_advice_translations == {"fr": ADVICE_FR}
+
+
+@pytest.mark.django_db
+def test_the_advice_for_a_language_falls_back_to_the_main_advice():
     clinic = Clinic(language="en", urgent_care_advice=ADVICE_EN, urgent_care_advice_translations={"fr": ADVICE_FR})
     assert clinic.urgent_care_advice_in("fr") == ADVICE_FR
     assert clinic.urgent_care_advice_in("en") == ADVICE_EN
-    assert clinic.urgent_care_advice_in("es") == ADVICE_EN  # none written: the clinic's own is better than none
+    assert clinic.urgent_care_advice_in("es") == ADVICE_EN  # none written: the main advice is better than none
+    clinic.language = "fr"  # the default language does not change which text a language gets
+    assert clinic.urgent_care_advice_in("fr") == ADVICE_FR
     assert Clinic(urgent_care_advice=ADVICE_EN).urgent_care_advice_in("fr") == ADVICE_EN
 
 
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ({"xx": "Call 15."}, "xx is not one of the languages"),
+        ({"French": "Call 15."}, "French is not a language code"),
+        ({"fr; drop": "Call 15."}, "is not a language code"),
         ({"fr": ""}, "must be a text of 1 to 600 characters"),
         ({"fr": "x" * 601}, "must be a text of 1 to 600 characters"),
         ({"fr": 15}, "must be a text of 1 to 600 characters"),

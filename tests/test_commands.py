@@ -88,6 +88,9 @@ def test_demo_publishes_the_starter_leaflets_and_is_idempotent(settings, client)
     assert AuditEvent.objects.filter(action="published").count() == LeafletVersion.objects.count()
     for username in ("editor", "clinician", "admin"):
         assert client.login(username=username, password="demo-pass-123")
+    # The leaflets' owner has an address (a reserved domain), so review reminders have someone to write to.
+    owners = {version.leaflet.owner.email for version in published}
+    assert owners == {"editor@example.org"}
 
 
 def test_demo_prints_a_generated_password_when_none_is_given(settings, client):

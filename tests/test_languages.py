@@ -189,6 +189,38 @@ def test_publishing_a_new_source_version_marks_translations_out_of_date(french, 
     assert "out of date" in listing
 
 
+def test_a_new_draft_of_an_old_translation_stays_out_of_date_until_brought_up_to_date(
+    client, french, editor, other_approver
+):
+    source = french.translation_of
+    second = services.version_create_draft(leaflet=source.leaflet, user=editor, based_on=source)
+    factories.edit(second, user=editor, title="Milia: updated advice")
+    services.version_submit(version=second, user=editor)
+    services.version_approve_and_publish(version=second, user=factories.make_approver())
+
+    client.force_login(editor)
+    client.post(f"/admin/education/leaflet/{source.leaflet_id}/new-draft/", {"language": "fr"})
+    draft = LeafletVersion.objects.get(language="fr", status="draft")
+    assert draft.title == french.title  # the French text, copied from French v1 ...
+    assert draft.translation_of == source  # ... still translates English v1,
+    assert draft.newer_source() == second  # so it is flagged until someone brings it up to date
+    text = client.get(f"/admin/education/leafletversion/{draft.pk}/change/").content.decode()
+    assert "Translation out of date" in text and "Mark as up to date with version 2" in text
+
+    client.post(f"/admin/education/leafletversion/{draft.pk}/workflow/catch_up/", {})
+    draft.refresh_from_db()
+    assert draft.translation_of == second and draft.newer_source() is None
+    assert draft.events.filter(action="edited", comment__startswith="Now translates version 2").exists()
+    assert services.is_contributor(version=draft, user=editor)  # and so cannot approve it
+    with pytest.raises(services.WorkflowError, match="already up to date"):
+        services.version_translation_catch_up(version=draft, user=editor)
+
+
+def test_only_drafts_can_be_brought_up_to_date(french, editor):
+    with pytest.raises(services.WorkflowError, match="Only a draft translation"):
+        services.version_translation_catch_up(version=french, user=editor)
+
+
 def test_the_admin_starts_a_translation_from_the_published_source(client, published, editor):
     client.force_login(editor)
     response = client.post(f"/admin/education/leaflet/{published.leaflet_id}/new-draft/", {"language": "fr"})

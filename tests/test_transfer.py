@@ -408,8 +408,8 @@ def _first(data, section, **match):
         (lambda d: d["clinics"][0].update(primary_colour="red;}"), r"primary_colour: Enter a colour as #RRGGBB"),
         (lambda d: d["handouts"][0].update(items="none"), r'"items" must be a list of records'),
         (
-            lambda d: d["clinics"][0].update(urgent_care_advice_translations={"xx": "Call 15."}),
-            r"urgent_care_advice_translations: xx is not one of the languages",
+            lambda d: d["clinics"][0].update(urgent_care_advice_translations={"French": "Call 15."}),
+            r"urgent_care_advice_translations: French is not a language code",
         ),
         (
             lambda d: d["clinics"][0].update(urgent_care_advice_translations=["Call 15."]),

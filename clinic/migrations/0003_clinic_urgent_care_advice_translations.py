@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             field=models.JSONField(
                 blank=True,
                 default=dict,
-                help_text="The same advice for leaflets in other languages: {language code: text}.",
+                help_text="The advice written for leaflets in each language: {language code: text}.",
                 validators=[clinic.models.validate_advice_translations],
                 verbose_name="urgent-care advice in other languages",
             ),
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             name="urgent_care_advice",
             field=models.TextField(
                 blank=True,
-                help_text="What a patient should do out of hours or in an emergency, e.g. 'Call 111, or 999 in an emergency.' Written in the clinic's default language.",
+                help_text="What a patient should do out of hours or in an emergency, e.g. 'Call 111, or 999 in an emergency.' Shown beside leaflets in any language the clinic has not written its own advice for (below).",
                 max_length=600,
                 verbose_name="urgent-care advice",
             ),

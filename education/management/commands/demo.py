@@ -30,6 +30,7 @@ DEMO_CLINIC = {
     "primary_colour": "#0b5394",
     "accent_colour": "#8a3b12",
 }
+STARTER_SLUGS = ["milia-overview", "post-extraction-hygiene", "infection-warning-signs"]
 DEMO_USERS = [
     ("editor", "Eddie", "Editor (demo)", "Leaflet editors", False),
     ("clinician", "Dr Claire", "Clinician (demo)", "Clinical approvers", False),
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         for username, first, last, group, superuser in DEMO_USERS:
             user, _created = get_user_model().objects.get_or_create(username=username)
             user.first_name, user.last_name = first, last
+            user.email = f"{username}@example.org"  # a reserved domain: review reminders show, nobody receives them
             user.is_staff = True
             user.is_superuser = superuser
             user.is_active = True
@@ -89,7 +91,7 @@ class Command(BaseCommand):
     def _publish(self, *, approver) -> list[LeafletVersion]:
         published = []
         waiting = LeafletVersion.objects.filter(
-            leaflet__slug__in=["milia-overview", "post-extraction-hygiene", "infection-warning-signs"],
+            leaflet__slug__in=STARTER_SLUGS,
             status=LeafletVersion.Status.IN_REVIEW,
         ).order_by("leaflet__slug", "language")
         for version in waiting:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from clinic.forms import ClinicAdminForm, advice_field_name, clinic_admin_form
 from clinic.models import Clinic
@@ -12,10 +13,11 @@ class ClinicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "phone", "is_default"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    CONTACT = gettext_lazy("Contact and urgent-care advice")
     fieldsets = [
         (None, {"fields": ["name", "slug", "is_default", "language"]}),
-        ("Branding", {"fields": ["logo", "logo_alt_text", "primary_colour", "accent_colour"]}),
-        ("Contact", {"fields": ["address", "phone", "email", "website", "urgent_care_advice"]}),
+        (gettext_lazy("Branding"), {"fields": ["logo", "logo_alt_text", "primary_colour", "accent_colour"]}),
+        (CONTACT, {"fields": ["address", "phone", "email", "website", "urgent_care_advice"]}),
     ]
 
     @staticmethod
@@ -25,11 +27,11 @@ class ClinicAdmin(admin.ModelAdmin):
         return [code for code, _name in settings.LANGUAGES]
 
     def get_fieldsets(self, request, obj=None):
-        """The fieldsets above, with the urgent-care advice in each language under "Contact"."""
+        """The fieldsets above, with the urgent-care advice in each language under CONTACT."""
         advice = [advice_field_name(code) for code in self._languages()]
         fieldsets = []
         for name, options in self.fieldsets:
-            fields = [*options["fields"], *advice] if name == "Contact" else options["fields"]
+            fields = [*options["fields"], *advice] if name == self.CONTACT else options["fields"]
             fieldsets.append((name, {**options, "fields": fields}))
         return fieldsets
 

@@ -7,11 +7,16 @@ This module is imported while the app registry loads, so it imports nothing that
 
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ClinicAdminSite(AdminSite):
     """Like django-otp's OTPAdminSite, but switchable: with two-factor login required, only a member of staff
     verified by their authenticator app in this session gets in; without, it is Django's admin site."""
+
+    site_header = _("Patient leaflets: staff")
+    site_title = _("Patient leaflets")
+    index_title = _("Leaflets, clinics and records")
 
     @property
     def login_form(self):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -239,7 +241,10 @@ class HelpSignInline(admin.TabularInline):
     fields = ["urgency", "text"]
     extra = 1
     max_num = services.MAX_HELP_SIGNS
-    verbose_name_plural = gettext_lazy("When to get help (one sign per row; least urgent first)")
+    verbose_name_plural = gettext_lazy("When to get help (one sign per row; patients see them grouped by urgency)")
+    # A sign is a sentence or two: a box that shows it whole (admin-extra.css hides the row captions that
+    # would repeat each sign above its own box).
+    formfield_overrides = {models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 70})}}
 
     def has_add_permission(self, request, obj=None):
         return obj is not None and obj.status == Status.DRAFT and services.can_edit(request.user)

@@ -56,7 +56,7 @@ TEMPLATE = "education/pdf/handout.html"
 STYLESHEET = "css/pdf.css"
 CACHE_DIR = "handouts"
 # Bump when this module changes the output in a way the template, CSS and font files do not show.
-LAYOUT_REVISION = "1"
+LAYOUT_REVISION = "2"
 
 # WeasyPrint sees our files at this origin; `.invalid` never resolves, and the fetcher maps it to our roots.
 ASSET_HOST = "handout.invalid"
@@ -485,8 +485,9 @@ def _watermark(versions: list[LeafletVersion]) -> str:
 
 
 def _page_css(*, options: HandoutOptions, clinic: Clinic | None, watermark: str) -> str:
-    """The handout's own page rules: paper size, page numbers in the reader's language, the draft banner,
-    larger running text in large print, and the clinic's colours (re-checked: this goes into a <style>)."""
+    """The handout's own page rules: paper size, page numbers in the reader's language, the draft banner and
+    the clinic's colours (re-checked: this goes into a <style>). Large print has its own named pages in
+    static/css/pdf.css (`html.large-print`), margins and running text included."""
     brand = _colour(clinic.primary_colour if clinic else "", DEFAULT_BRAND)
     accent = _colour(clinic.accent_colour if clinic else "", DEFAULT_ACCENT)
     page_counter = _page_counter_css(_("Page %(page)s of %(pages)s"))
@@ -494,12 +495,13 @@ def _page_css(*, options: HandoutOptions, clinic: Clinic | None, watermark: str)
         f"size: {PAPER_SIZES[options.paper]};",
         f"@bottom-right {{ content: {page_counter}; }}",
     ]
+    extra = ""
     if watermark:
         rules.append(f"@top-center {{ content: {_css_string(watermark)}; }}")
-    if options.large_print:
-        rules.append("margin-bottom: 28mm;")
-        rules += [f"@{box} {{ font-size: 12pt; }}" for box in ("bottom-left", "bottom-right", "top-right")]
-    return f"@page {{ {' '.join(rules)} }}\n:root {{ --brand: {brand}; --accent: {accent}; }}"
+        # At 16 pt the running title of large print (pdf.css, `@page large-print`) and the banner do not fit
+        # side by side: a draft, a staff proof, keeps the banner and the watermark and goes without the title.
+        extra = "\n@page large-print { @top-left { content: none; } }"
+    return f"@page {{ {' '.join(rules)} }}{extra}\n:root {{ --brand: {brand}; --accent: {accent}; }}"
 
 
 def _leaflet_context(version: LeafletVersion) -> dict:

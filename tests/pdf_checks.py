@@ -115,3 +115,14 @@ class Collect(logging.Handler):
     @property
     def messages(self) -> list[str]:
         return [record.getMessage() for record in self.records]
+
+
+def first_pages(data: bytes, texts: list[str]) -> dict[str, int | None]:
+    """For each text, the number (from 1) of the first page it appears on, its spaces and line breaks
+    ignored; None where it is nowhere."""
+    pages = ["".join(text.split()) for text in page_texts(data)]
+    found = {}
+    for wanted in texts:
+        squeezed = "".join(wanted.split())
+        found[wanted] = next((number for number, text in enumerate(pages, start=1) if squeezed in text), None)
+    return found

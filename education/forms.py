@@ -1,6 +1,8 @@
 """Staff forms. Validation here gives the friendly message; the services and the database check again."""
 
 import datetime
+import re
+import secrets
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -105,10 +107,35 @@ class NewDraftForm(forms.Form):
         self.fields["language"].choices = settings.LANGUAGES
 
 
+def _published_for_staff():
+    """Published versions for the staff choices, each marked when its source has a newer published version
+    (one query: the mark is an EXISTS in the same SELECT)."""
+    from education.selectors import source_is_newer
+
+    return (
+        LeafletVersion.objects.filter(status=LeafletVersion.Status.PUBLISHED)
+        .select_related("leaflet")
+        .annotate(source_is_newer=source_is_newer())
+        .order_by("leaflet__name", "language")
+    )
+
+
+def _out_of_date_mark(version) -> str:
+    if not getattr(version, "source_is_newer", False):
+        return ""
+    return " — " + str(_("translation out of date"))
+
+
+FORM_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,100}$")
+
+
 class ShareForm(forms.Form):
     """Staff: share one published leaflet with a patient as a link, a QR code or an email.
 
     The email address and message are used once to send the email and are never stored or logged.
+
+    `form_key` is a random one-time key put in the form when it is shown. The link made from the form keeps
+    its hash, so the same form submitted again (a refreshed result page) is refused instead of sending twice.
     """
 
     CHANNELS = [
@@ -125,7 +152,11 @@ class ShareForm(forms.Form):
     ]
 
     version = IdChoiceField(
-        label=_("Leaflet"), queryset=LeafletVersion.objects.none(), empty_label=None, widget=forms.Select
+        label=_("Leaflet"),
+        queryset=LeafletVersion.objects.none(),
+        empty_label=_("Choose a leaflet"),  # never a leaflet nobody chose
+        widget=forms.Select,
+        error_messages={"required": _("Choose the leaflet to share.")},
     )
     clinic = IdChoiceField(label=_("Clinic (branding and contact details)"), queryset=None, empty_label=None)
     channel = forms.ChoiceField(label=_("How will the patient get it?"), choices=CHANNELS, widget=forms.RadioSelect)
@@ -143,17 +174,17 @@ class ShareForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Not stored. Do not include clinical details: email is not a secure channel."),
     )
+    form_key = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         from clinic.models import Clinic
 
         super().__init__(*args, **kwargs)
-        self.fields["version"].queryset = (
-            LeafletVersion.objects.filter(status=LeafletVersion.Status.PUBLISHED)
-            .select_related("leaflet")
-            .order_by("leaflet__name", "language")
+        self.fields["form_key"].initial = secrets.token_urlsafe(32)  # used only when the form is shown afresh
+        self.fields["version"].queryset = _published_for_staff()
+        self.fields["version"].label_from_instance = lambda v: (
+            f"{v.title} (v{v.number}, {v.language}){_out_of_date_mark(v)}"
         )
-        self.fields["version"].label_from_instance = lambda v: f"{v.title} (v{v.number}, {v.language})"
         self.fields["clinic"].queryset = Clinic.objects.order_by("-is_default", "name")
         self.fields["channel"].initial = "link"
         self.fields["expires_in"].initial = "30"
@@ -172,11 +203,32 @@ class ShareForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("channel") == "email" and not cleaned.get("email"):
+        # A form shown by this page always has a key; one without (a page from before keys, a script) is not
+        # guarded against a second submission. A malformed key is an error at the top: the field is hidden.
+        key = cleaned.get("form_key")
+        if key and not FORM_KEY_PATTERN.match(key):
+            self.add_error(None, _("This form is out of date. Reload the page and fill it in again."))
+        channel = cleaned.get("channel")
+        if channel == "email" and not cleaned.get("email"):
             self.add_error("email", _("Enter the patient's email address to send the link."))
-        if cleaned.get("channel") != "email":
-            # Never keep an address or message that will not be used.
-            cleaned["email"], cleaned["message"] = "", ""
+        if channel in ("link", "qr"):
+            # An address or message typed here would silently go nowhere: say so instead.
+            if cleaned.get("email"):
+                self.add_error(
+                    "email",
+                    _(
+                        "An email address is used only when the link is sent by email. Choose “Email the link to "
+                        "the patient”, or clear this box."
+                    ),
+                )
+            if cleaned.get("message"):
+                self.add_error(
+                    "message",
+                    _(
+                        "A message is sent only with an email. Choose “Email the link to the patient”, or clear "
+                        "this box."
+                    ),
+                )
         days = cleaned.get("expires_in")
         cleaned["expires_at"] = timezone.now() + datetime.timedelta(days=int(days)) if days else None
         return cleaned
@@ -224,14 +276,10 @@ class HandoutForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.max_versions = pdf.MAX_VERSIONS
-        self.fields["versions"].queryset = (
-            LeafletVersion.objects.filter(status=LeafletVersion.Status.PUBLISHED)
-            .select_related("leaflet")
-            .order_by("leaflet__name", "language")
-        )
+        self.fields["versions"].queryset = _published_for_staff()
         languages = dict(settings.LANGUAGES)
         self.fields["versions"].label_from_instance = lambda v: (
-            f"{v.title} (v{v.number}, {languages.get(v.language, v.language)})"
+            f"{v.title} (v{v.number}, {languages.get(v.language, v.language)}){_out_of_date_mark(v)}"
         )
         self.fields["versions"].help_text = _("Choose up to %(n)d. Each leaflet starts on a new page.") % {
             "n": pdf.MAX_VERSIONS

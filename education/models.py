@@ -376,6 +376,12 @@ class ShareLink(models.Model):
         related_name="+",
     )
     view_count = models.PositiveIntegerField(_("views"), default=0)
+    # SHA-256 of the one-time key of the staff share form that made this link, so submitting the same form
+    # again (a refreshed result page) sends nothing. NULL, not "", for links made without a form: NULLs never
+    # collide, and SQLite can add a nullable column without rebuilding the table and its triggers.
+    form_key_hash = models.CharField(  # noqa: DJ001
+        _("share form fingerprint"), max_length=64, null=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("share link")
@@ -388,6 +394,10 @@ class ShareLink(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | Q(revoked_by__isnull=False), name="share_link_revoked_by_someone"
+            ),
+            # Conditional, so SQLite adds it as an index instead of rebuilding the table (and its triggers).
+            models.UniqueConstraint(
+                fields=["form_key_hash"], condition=Q(form_key_hash__isnull=False), name="share_link_one_per_form"
             ),
         ]
 

@@ -94,8 +94,8 @@ SECTIONS: tuple[Part, ...] = (
     )),
     Part("share_links", ShareLink, (
         "id", "token_hash", "version", "clinic", "created_by", "created_at", "expires_at", "revoked_at",
-        "revoked_by", "view_count",
-    )),
+        "revoked_by", "view_count", "form_key_hash",
+    ), added_later=("form_key_hash",)),
     Part("handouts", Handout, (
         "id", "channel", "clinic", "created_by", "created_at", "share_link", "options",
     ), children=(

@@ -6,12 +6,14 @@ public. Views fetch through selectors and write through services.
 
 import logging
 import re
+import smtplib
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -31,6 +33,7 @@ from education.models import Handout
 logger = logging.getLogger(__name__)
 SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
 MAX_SEARCH_LENGTH = 100
+SHARE_EMAIL_TIMEOUT_SECONDS = 10  # unless EMAIL_TIMEOUT says otherwise
 
 
 def _clinic_from_request(request):
@@ -222,23 +225,53 @@ def _emails_sent_last_hour(user) -> int:
     return Handout.objects.filter(created_by=user, channel=Handout.Channel.EMAIL, created_at__gte=since).count()
 
 
+def _form_key_used(form_key: str) -> bool:
+    from education.models import ShareLink
+
+    return bool(form_key) and ShareLink.objects.filter(form_key_hash=services.share_token_hash(form_key)).exists()
+
+
+def _already_shared(request, version):
+    """A share form submitted again (a refreshed result page, a second click): nothing is sent or made."""
+    context = {"already_shared": _("This was already sent. To share again, start a new share."), "version": version}
+    return render(request, "education/staff/share_form.html", context, status=409)
+
+
+def _not_published_message() -> str:
+    """Said when ?version= names anything but a published version (a typo, an old link, a draft): nothing is
+    chosen in advance for it, rather than leaving staff with some other leaflet."""
+    return _(
+        "A leaflet version in the link you followed is not published (it may be a draft, or a newer version may "
+        "have replaced it), so it has not been chosen. Choose a published leaflet below."
+    )
+
+
 @staff_member_required
 @sensitive_post_parameters("email", "message")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def share_create(request):
     """Create a share link for one published version; show it as a link and QR code, or email it."""
+    from education.models import LeafletVersion
+
     if not request.user.has_perm("education.add_sharelink"):
         raise PermissionDenied(_("Your account cannot share leaflets."))
     initial = {}
-    version_id = selectors.parse_id(request.GET.get("version"))
-    if version_id is not None:
-        initial["version"] = version_id
+    asked = request.GET.get("version", "").strip()
+    if request.method == "GET" and asked:
+        version_id = selectors.parse_id(asked)
+        published = LeafletVersion.objects.filter(pk=version_id, status=LeafletVersion.Status.PUBLISHED)
+        if version_id is not None and published.exists():
+            initial["version"] = version_id
+        else:
+            messages.warning(request, _not_published_message())
     form = ShareForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         limit = settings.SHARE_EMAILS_PER_HOUR
+        if _form_key_used(data["form_key"]):
+            return _already_shared(request, data["version"])
         if data["channel"] == Handout.Channel.EMAIL and _emails_sent_last_hour(request.user) >= limit:
             form.add_error(
                 None,
@@ -251,35 +284,64 @@ def share_create(request):
     return render(request, "education/staff/share_form.html", {"form": form}, status=status)
 
 
+class _EmailNotSent(Exception):
+    pass
+
+
 def _share_done(request, data):
+    """Make the link, record the handout and send the email as one: the link is claimed by the form's key
+    first, so a second submission of the same form waits for this one and then sends nothing; if the email
+    cannot be sent, nothing is kept and the same form can simply be sent again."""
     version, clinic, channel = data["version"], data["clinic"], data["channel"]
     try:
-        link, token = services.share_link_create(
-            version=version, clinic=clinic, user=request.user, expires_at=data["expires_at"]
-        )
+        with transaction.atomic():
+            link, token = services.share_link_create(
+                version=version, clinic=clinic, user=request.user, expires_at=data["expires_at"],
+                form_key=data["form_key"] or None,
+            )  # fmt: skip
+            services.handout_record(
+                versions=[version], channel=channel, clinic=clinic, user=request.user, share_link=link
+            )
+            url = _absolute(reverse("education:share", kwargs={"token": token}))
+            if channel == Handout.Channel.EMAIL:
+                _send_share_email(data, url=url)
+    except services.AlreadyShared:
+        return _already_shared(request, version)
     except services.WorkflowError as error:
         messages.error(request, str(error))
         return render(request, "education/staff/share_form.html", {"form": ShareForm(data=None)}, status=400)
-    url = _absolute(reverse("education:share", kwargs={"token": token}))
-    if channel == Handout.Channel.EMAIL:
-        # In the leaflet's language, which is the patient's, whatever the language of the staff screens.
-        with translation.override(version.language):
-            body = render_to_string(
-                "education/email/share_link.txt",
-                {
-                    "clinic": clinic,
-                    "url": url,
-                    "message": data["message"],
-                    "expires_at": data["expires_at"],
-                    "advice": clinic.urgent_care_advice_in(version.language),
-                },
-            )
-            subject = _("Information from %(clinic)s") % {"clinic": clinic.name}
-        EmailMessage(subject=subject, body=body, to=[data["email"]]).send()
-    services.handout_record(versions=[version], channel=channel, clinic=clinic, user=request.user, share_link=link)
+    except _EmailNotSent:
+        form = ShareForm(data=request.POST)
+        form.is_valid()
+        form.add_error(None, _("The email could not be sent just now, and nothing was saved. Please try again."))
+        return render(request, "education/staff/share_form.html", {"form": form}, status=503)
     logger.info("Share link %s created (channel %s) for version %s", link.pk, channel, version.pk)
     context = {"link": link, "url": url, "qr_svg": _qr_svg(url), "channel": channel, "version": version}
     return render(request, "education/staff/share_done.html", context)
+
+
+def _send_share_email(data, *, url: str) -> None:
+    version, clinic = data["version"], data["clinic"]
+    # In the leaflet's language, which is the patient's, whatever the language of the staff screens.
+    with translation.override(version.language):
+        body = render_to_string(
+            "education/email/share_link.txt",
+            {
+                "clinic": clinic,
+                "url": url,
+                "message": data["message"],
+                "expires_at": data["expires_at"],
+                "advice": clinic.urgent_care_advice_in(version.language),
+            },
+        )
+        subject = _("Information from %(clinic)s") % {"clinic": clinic.name}
+    # Sent inside the share's transaction (see _share_done), so a mail server that hangs must not hold it long.
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT or SHARE_EMAIL_TIMEOUT_SECONDS)
+    try:
+        EmailMessage(subject=subject, body=body, to=[data["email"]], connection=connection).send()
+    except (OSError, smtplib.SMTPException) as error:  # the mail server refused or could not be reached
+        logger.warning("Share email not sent: %s", type(error).__name__)  # never the address or the message
+        raise _EmailNotSent from None
 
 
 # --- handouts (PDF) ---------------------------------------------------------------------------------------
@@ -364,21 +426,28 @@ def share_handout(request, token: str):
     return _private_response(handout_response(data, filename=_handout_filename([link.version])))
 
 
-def _handout_initial(request) -> dict:
-    """Leaflets chosen in advance by the admin's "Print handout" links (?version=<id> or ?leaflet=<id>)."""
+def _handout_initial(request) -> tuple[dict, list[str]]:
+    """Leaflets chosen in advance by the admin's "Print handout" links (?version=<id> or ?leaflet=<id>), and
+    what to tell staff about any that cannot be chosen (never silently another leaflet)."""
     from education.models import LeafletVersion
 
-    ids = [selectors.parse_id(value) for value in request.GET.getlist("version")[:20]]
-    ids = [value for value in ids if value is not None]
-    leaflet_id = selectors.parse_id(request.GET.get("leaflet"))
+    asked = [value.strip() for value in request.GET.getlist("version")[:20] if value.strip()]
+    ids = [selectors.parse_id(value) for value in asked]
     published = LeafletVersion.objects.filter(status=LeafletVersion.Status.PUBLISHED)
-    if leaflet_id is not None:
+    chosen = set(published.filter(pk__in=[value for value in ids if value is not None]).values_list("pk", flat=True))
+    problems = [_not_published_message()] if any(value not in chosen for value in ids) else []
+    if request.GET.get("leaflet", "").strip():
+        leaflet_id = selectors.parse_id(request.GET["leaflet"].strip())
         # One version of the leaflet: in the site's language if there is one.
-        of_leaflet = published.filter(leaflet_id=leaflet_id).order_by("language")
-        chosen = of_leaflet.filter(language=settings.LANGUAGE_CODE).first() or of_leaflet.first()
-        ids += [chosen.pk] if chosen else []
-    chosen = list(published.filter(pk__in=ids).values_list("pk", flat=True))
-    return {"versions": chosen, "clinic": selectors.default_clinic()}
+        of_leaflet = published.filter(leaflet_id=leaflet_id).order_by("language") if leaflet_id else published.none()
+        version = of_leaflet.filter(language=settings.LANGUAGE_CODE).first() or of_leaflet.first()
+        if version is not None:
+            chosen.add(version.pk)
+        else:
+            problems.append(
+                _("The leaflet in the link you followed has no published version, so nothing from it has been chosen.")
+            )
+    return {"versions": sorted(chosen), "clinic": selectors.default_clinic()}, problems
 
 
 @staff_member_required
@@ -395,8 +464,10 @@ def handout_create(request):
     if not request.user.has_perm("education.add_handout"):
         raise PermissionDenied(_("Your account cannot print handouts."))
     if request.method != "POST":
-        form = HandoutForm(initial=_handout_initial(request))
-        return render(request, "education/handout_form.html", {"form": form})
+        initial, problems = _handout_initial(request)
+        for problem in problems:
+            messages.warning(request, problem)
+        return render(request, "education/handout_form.html", {"form": HandoutForm(initial=initial)})
     form = HandoutForm(request.POST)
     status = 400
     if form.is_valid():

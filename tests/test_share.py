@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from clinic.models import Clinic
 from education import services
-from education.models import Handout, ShareLink
+from education.models import Handout, LeafletVersion, ShareLink
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -212,13 +212,15 @@ def _text_type_codes():
         ({"channel": "email", "email": "a@example.org", "message": "x" * 501}, "at most 500"),
         ({"channel": "fax"}, "Select a valid choice"),
         ({"expires_in": "5000"}, "Select a valid choice"),
+        ({"version": ""}, "Choose the leaflet to share."),
+        ({"form_key": "not a key!"}, "This form is out of date."),
     ],
 )
 def test_bad_share_requests_are_refused_and_nothing_is_sent_or_stored(
     client, published, clinic, editor, extra, message
 ):
     client.force_login(editor)
-    response = client.post(SHARE_URL, share_post(published, clinic, **extra))
+    response = client.post(SHARE_URL, {**share_post(published, clinic), **extra})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not mail.outbox and not ShareLink.objects.exists() and not Handout.objects.exists()
@@ -254,3 +256,237 @@ def test_a_revoked_link_stops_working_at_once(client, link_and_token, approver):
     assert "1 link revoked." in response.content.decode()
     client.logout()
     assert client.get(f"/s/{token}/").status_code == 404
+
+
+# --- a form submitted twice sends once -------------------------------------------------------------------
+
+
+def _hidden_fields(client, published) -> dict:
+    """What the browser sends back unseen from the share form as it was shown (the CSRF token aside)."""
+    text = client.get(SHARE_URL, {"version": published.pk}).content.decode()
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', text))
+    fields.pop("csrfmiddlewaretoken", None)
+    return fields
+
+
+def _shown_form(client, published):
+    """The share form as a member of staff opens it: with its one-time key."""
+    key = _hidden_fields(client, published)["form_key"]
+    assert len(key) >= 43  # 32 random bytes
+    return key
+
+
+def test_each_share_form_gets_its_own_random_key(client, published, clinic, editor):
+    client.force_login(editor)
+    assert _shown_form(client, published) != _shown_form(client, published)
+
+
+@pytest.mark.parametrize("channel", ["email", "link", "qr"])
+def test_refreshing_the_result_page_sends_nothing_twice(client, published, clinic, editor, channel, caplog):
+    """The browser's "resend the form?" on the result page posts the same form again: it sends one email and
+    makes one link and one handout record, and the second answer says so."""
+    caplog.set_level(logging.DEBUG)
+    client.force_login(editor)
+    extra = {"email": "patient@example.org", "message": "Hello Jane, here it is."} if channel == "email" else {}
+    data = {**share_post(published, clinic, channel=channel, **extra), **_hidden_fields(client, published)}
+    first = client.post(SHARE_URL, data)
+    assert first.status_code == 200 and "url" in first.context
+    again = client.post(SHARE_URL, data)
+    assert len(mail.outbox) == (1 if channel == "email" else 0)
+    assert ShareLink.objects.count() == 1 and Handout.objects.count() == 1
+    assert again.status_code == 409
+    text = again.content.decode()
+    assert "This was already sent. To share again, start a new share." in text
+    assert f'href="/staff/share/?version={published.pk}"' in text  # "Start a new share"
+    assert "/s/" not in text  # the link is never shown twice
+    # Only a hash of the key is kept, and still nothing about the patient; the key is not logged.
+    key = data["form_key"]
+    assert ShareLink.objects.get().form_key_hash == services.share_token_hash(key)
+    assert_nowhere_in_database(key)
+    assert_nowhere_in_database("patient@example.org")
+    assert key not in caplog.text and "patient@example.org" not in caplog.text
+
+
+def test_a_new_form_shares_again(client, published, clinic, editor):
+    client.force_login(editor)
+    for _ in range(2):
+        data = share_post(published, clinic, form_key=_shown_form(client, published))
+        assert client.post(SHARE_URL, data).status_code == 200
+    assert ShareLink.objects.count() == 2 and Handout.objects.count() == 2
+
+
+def test_a_refused_form_keeps_its_key_and_can_be_sent_once_corrected(client, published, clinic, editor):
+    client.force_login(editor)
+    key = _shown_form(client, published)
+    refused = client.post(SHARE_URL, share_post(published, clinic, channel="email", form_key=key))
+    assert refused.status_code == 200 and f'value="{key}"' in refused.content.decode()
+    data = share_post(published, clinic, channel="email", email="p@example.org", form_key=key)
+    assert client.post(SHARE_URL, data).status_code == 200
+    assert client.post(SHARE_URL, data).status_code == 409
+    assert len(mail.outbox) == 1
+
+
+def test_an_email_that_cannot_be_sent_keeps_nothing_and_the_same_form_can_be_sent_again(
+    client, published, clinic, editor, monkeypatch
+):
+    import smtplib
+
+    from django.core.mail import EmailMessage
+
+    client.force_login(editor)
+    data = share_post(
+        published, clinic, channel="email", email="p@example.org", form_key=_shown_form(client, published)
+    )
+
+    def refuse(self, fail_silently=False):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(EmailMessage, "send", refuse)
+        response = client.post(SHARE_URL, data)
+    assert response.status_code == 503
+    assert "could not be sent just now, and nothing was saved" in response.content.decode()
+    assert not ShareLink.objects.exists() and not Handout.objects.exists()
+    assert client.post(SHARE_URL, data).status_code == 200
+    assert len(mail.outbox) == 1 and ShareLink.objects.count() == 1
+
+
+# --- channel and address must agree ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("channel", ["link", "qr"])
+def test_an_address_or_message_with_the_link_or_qr_channel_is_refused_on_its_field(
+    client, published, clinic, editor, channel
+):
+    client.force_login(editor)
+    response = client.post(
+        SHARE_URL, share_post(published, clinic, channel=channel, email="p@example.org", message="Hi Jane")
+    )
+    errors = response.context["form"].errors
+    assert "used only when the link is sent by email" in errors["email"][0]
+    assert "sent only with an email" in errors["message"][0]
+    assert "used only when the link is sent by email" in response.content.decode()
+    assert not mail.outbox and not ShareLink.objects.exists() and not Handout.objects.exists()
+
+
+def test_the_email_channel_without_an_address_is_refused_on_its_field(client, published, clinic, editor):
+    client.force_login(editor)
+    response = client.post(SHARE_URL, share_post(published, clinic, channel="email"))
+    assert "Enter the patient" in response.context["form"].errors["email"][0]
+    assert not ShareLink.objects.exists()
+
+
+def test_the_button_fits_every_channel(client, published, clinic, editor):
+    client.force_login(editor)
+    text = client.get(SHARE_URL).content.decode()
+    assert re.search(r'<button type="submit"[^>]*>Share</button>', text)
+    assert "Create link" not in text
+
+
+# --- the leaflet asked for in the address ------------------------------------------------------------------
+
+
+def _selected_version(text: str) -> str:
+    select = re.search(r'<select name="version".*?</select>', text, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)" selected>', select)
+
+
+NOT_PUBLISHED = "is not published"
+
+
+@pytest.mark.parametrize("asked", ["abc", "999999", "99999999999999999999", "-1", "draft", "retired"])
+def test_a_bad_or_stale_version_in_the_address_chooses_nothing_and_says_so(
+    client, published, clinic, editor, approver, asked
+):
+    if asked == "draft":
+        asked = str(services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published).pk)
+    elif asked == "retired":
+        old = published.pk
+        second = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
+        factories.edit(second, user=editor, title="Milia: second version")
+        services.version_submit(version=second, user=editor)
+        services.version_approve_and_publish(version=second, user=factories.make_approver())
+        asked = str(old)
+    client.force_login(editor)
+    response = client.get(SHARE_URL, {"version": asked})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert NOT_PUBLISHED in text and 'role="alert"' in text
+    assert _selected_version(text) == [""]  # "Choose a leaflet", not the first one in the list
+
+
+def test_a_published_version_in_the_address_is_chosen_without_a_message(client, published, clinic, editor):
+    other = factories.make_published(author=editor, approver=factories.make_approver(), title="Another leaflet")
+    client.force_login(editor)
+    for version in (published, other):
+        text = client.get(SHARE_URL, {"version": version.pk}).content.decode()
+        assert _selected_version(text) == [str(version.pk)] and NOT_PUBLISHED not in text
+    text = client.get(SHARE_URL).content.decode()
+    assert _selected_version(text) == [""] and NOT_PUBLISHED not in text
+
+
+# --- translations whose source has moved on ----------------------------------------------------------------
+
+
+@pytest.fixture
+def out_of_date_french(published, editor, other_approver):
+    """A published French translation of v1, after which the English v2 was published."""
+    draft = services.version_create_draft(
+        leaflet=published.leaflet, user=editor, language="fr", translation_of=published
+    )
+    factories.edit(draft, user=editor, title="Grains de milium", summary="Une fiche courte.")
+    services.version_submit(version=draft, user=editor)
+    french = services.version_approve_and_publish(version=draft, user=other_approver)
+    second = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
+    factories.edit(second, user=editor, title="Milia: second version")
+    services.version_submit(version=second, user=editor)
+    services.version_approve_and_publish(version=second, user=factories.make_approver())
+    return french
+
+
+def test_an_out_of_date_translation_is_marked_in_the_choices(
+    client, out_of_date_french, clinic, editor, django_assert_max_num_queries
+):
+    up_to_date = services.version_create_draft(
+        leaflet=factories.make_published(author=editor, approver=factories.make_approver(), title="Other").leaflet,
+        user=editor,
+        language="fr",
+        translation_of=LeafletVersion.objects.get(title="Other"),
+    )
+    factories.edit(up_to_date, user=editor, title="Autre fiche")
+    services.version_submit(version=up_to_date, user=editor)
+    services.version_approve_and_publish(version=up_to_date, user=factories.make_approver())
+    client.force_login(editor)
+    with django_assert_max_num_queries(8):  # no query per choice
+        text = client.get(SHARE_URL).content.decode()
+    assert "Grains de milium (v1, fr) — translation out of date</option>" in text
+    assert "Milia: second version (v2, en)</option>" in text
+    assert "Autre fiche (v1, fr)</option>" in text
+    assert text.count("translation out of date") == 1
+
+
+# --- the email's greeting -----------------------------------------------------------------------------------
+
+
+def test_with_a_message_the_email_opens_with_it_and_not_our_greeting(client, published, clinic, editor):
+    client.force_login(editor)
+    data = share_post(published, clinic, channel="email", email="p@example.org", message="Hello Jane, as promised.")
+    client.post(SHARE_URL, data)
+    body = mail.outbox[0].body
+    assert body.startswith("Hello Jane, as promised.\n\nRiverside Skin Clinic has shared some information")
+    assert "Hello," not in body
+
+
+def test_without_a_message_the_email_opens_with_our_greeting(client, published, clinic, editor):
+    client.force_login(editor)
+    client.post(SHARE_URL, share_post(published, clinic, channel="email", email="p@example.org"))
+    assert mail.outbox[0].body.startswith("Hello,\n\nRiverside Skin Clinic has shared some information")
+
+
+def test_a_french_email_with_a_message_has_no_french_greeting_either(client, out_of_date_french, clinic, editor):
+    client.force_login(editor)
+    data = share_post(out_of_date_french, clinic, channel="email", email="p@example.org", message="Voici la fiche.")
+    client.post(SHARE_URL, data, HTTP_ACCEPT_LANGUAGE="en")
+    body = mail.outbox[0].body
+    assert body.startswith("Voici la fiche.\n\nRiverside Skin Clinic a partagé")
+    assert "Bonjour" not in body

@@ -80,6 +80,7 @@ def test_the_admin_and_staff_pages_report_no_violation(watched, live_server, dem
         page.goto(live_server.url + path)
         page.wait_for_load_state("load")
     page.goto(f"{live_server.url}/staff/share/")
+    page.select_option("#id_version", index=1)  # nothing is chosen in advance
     page.check("input[value=qr]")
     with page.expect_navigation():
         page.click("button[type=submit]")

@@ -137,6 +137,25 @@ def plain_text(body_html: str) -> str:
     return " ".join(parts)
 
 
+def split_first_section(body_html: str) -> tuple[str, str]:
+    """A sanitised body that opens with a heading, cut before its second top-level <h2>: (first section,
+    the rest). ("", body) when there is no such place (no opening heading, one section only, or the second
+    heading sits inside a list)."""
+    stripped = body_html.lstrip()
+    if not stripped.lower().startswith("<h2"):
+        return "", body_html
+    start = stripped.lower().find("<h2", 3)
+    while start != -1:
+        before = stripped[:start].lower()
+        balanced = all(
+            len(re.findall(rf"<{tag}\b", before)) == before.count(f"</{tag}>") for tag in ("ul", "ol", "li", "p", "h3")
+        )
+        if balanced:
+            return stripped[:start], stripped[start:]
+        start = stripped.lower().find("<h2", start + 3)
+    return "", body_html
+
+
 def fold_for_search(text: str) -> str:
     """Lower case, accents and punctuation dropped, spaces single: 'Infecté, rouge ?' -> 'infecte rouge'.
     Patients type without accents on phones; both sides of a search are folded the same way."""

@@ -42,6 +42,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from clinic.models import Clinic
+from education.content import sanitise_body, split_first_section
 from education.models import HelpSign, LeafletVersion
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ TEMPLATE = "education/pdf/handout.html"
 STYLESHEET = "css/pdf.css"
 CACHE_DIR = "handouts"
 # Bump when this module changes the output in a way the template, CSS and font files do not show.
-LAYOUT_REVISION = "2"
+LAYOUT_REVISION = "3"
 
 # WeasyPrint sees our files at this origin; `.invalid` never resolves, and the fetcher maps it to our roots.
 ASSET_HOST = "handout.invalid"
@@ -504,7 +505,12 @@ def _page_css(*, options: HandoutOptions, clinic: Clinic | None, watermark: str)
     return f"@page {{ {' '.join(rules)} }}{extra}\n:root {{ --brand: {brand}; --accent: {accent}; }}"
 
 
-def _leaflet_context(version: LeafletVersion) -> dict:
+def _leaflet_context(version: LeafletVersion, *, large_print: bool) -> dict:
+    """One leaflet of the handout. In large print the "when to get help" block needs a page of its own, so
+    the body's first section (the key points, in the starter leaflets) comes before it and fills page 1;
+    in normal print the block fits on page 1 right after the summary."""
+    body = sanitise_body(version.body)
+    lead, rest = split_first_section(body) if large_print else ("", body)
     with translation.override(version.language):
         url = public_version_url(version)
         title = _("QR code: opens version %(number)s of this leaflet online") % {"number": version.number}
@@ -514,6 +520,9 @@ def _leaflet_context(version: LeafletVersion) -> dict:
             "url_label": url.split("://", 1)[-1],
             "qr_svg": _qr_svg(url, title),
             "help_groups": version.help_sign_groups(),
+            # Sanitised by the nh3 allowlist (education.content), as LeafletVersion.body_html is.
+            "body_lead": mark_safe(lead),  # noqa: S308
+            "body_rest": mark_safe(rest),  # noqa: S308
         }
 
 
@@ -538,7 +547,7 @@ def handout_html(*, versions: list[LeafletVersion], clinic: Clinic | None, optio
             "clinic_website_label": website.split("://", 1)[-1].rstrip("/"),
             "phone_href": re.sub(r"[^0-9+]", "", clinic.phone) if clinic else "",
             "logo_url": logo_url(logo) if logo else "",
-            "leaflets": [_leaflet_context(version) for version in versions],
+            "leaflets": [_leaflet_context(version, large_print=options.large_print) for version in versions],
             "note": options.note.strip(),
             "large_print": options.large_print,
             "watermark": watermark,

@@ -360,7 +360,25 @@ def test_in_large_print_the_care_cards_and_the_clinics_advice_share_one_page(sta
         pages = first_pages(data, list(texts.values()))
         if None in pages.values() or len(set(pages.values())) != 1:
             split[f"{version.leaflet.slug} ({version.language})"] = pages
+        # Page 1 is not left with the title alone: the key points (the body's first section) come first.
+        key_points = "Points clés" if version.language == "fr" else "Key points"
+        assert first_pages(data, [key_points]) == {key_points: 1}, version
+        assert whole_text(data).count(key_points) == 1  # moved, not repeated
     assert not split, split
+
+
+def test_a_body_is_cut_only_between_top_level_sections():
+    from education.content import split_first_section
+
+    body = "<h2>Key points</h2><ul><li>One</li></ul><h2>What is it?</h2><p>Text.</p><h2>More</h2>"
+    assert split_first_section(body) == ("<h2>Key points</h2><ul><li>One</li></ul>", body[40:])
+    assert split_first_section("<p>No heading first.</p><h2>Later</h2>") == (
+        "",
+        "<p>No heading first.</p><h2>Later</h2>",
+    )
+    assert split_first_section("<h2>Only one</h2><p>Text.</p>") == ("", "<h2>Only one</h2><p>Text.</p>")
+    nested = "<h2>A</h2><ul><li><h2>In a list</h2></li></ul><h2>B</h2><p>b</p>"
+    assert split_first_section(nested) == ("<h2>A</h2><ul><li><h2>In a list</h2></li></ul>", "<h2>B</h2><p>b</p>")
 
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])

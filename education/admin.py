@@ -140,10 +140,22 @@ class LeafletAdmin(admin.ModelAdmin):
         leaflet = self.get_object(request, object_id)
         extra = {}
         if leaflet is not None:
-            extra = {
-                "versions": leaflet.versions.select_related("created_by", "approved_by").order_by(
+            versions = list(
+                leaflet.versions.select_related("created_by", "approved_by", "translation_of").order_by(
                     "language", "-number"
-                ),
+                )
+            )
+            published = {v.language: v.number for v in versions if v.status == Status.PUBLISHED}
+            extra = {
+                "versions": versions,
+                # Translations (not yet retired or discarded) whose source has a newer published version.
+                "out_of_date": {
+                    v.pk
+                    for v in versions
+                    if v.translation_of is not None
+                    and v.status in (Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED)
+                    and published.get(v.translation_of.language, 0) > v.translation_of.number
+                },
                 "can_edit": services.can_edit(request.user),
                 "can_retire": services.can_retire(request.user)
                 and leaflet.versions.filter(status=Status.PUBLISHED).exists(),

@@ -187,6 +187,10 @@ def test_publishing_a_new_source_version_marks_translations_out_of_date(french, 
     assert "updated advice" in diff
     listing = client.get("/admin/education/leafletversion/").content.decode()
     assert "out of date" in listing
+    leaflet_page = client.get(f"/admin/education/leaflet/{source.leaflet_id}/change/").content.decode()
+    assert leaflet_page.count('class="translation-out-of-date">translation out of date') == 1  # French v1 only
+    retired_row = leaflet_page[leaflet_page.index(f"/leafletversion/{source.pk}/change/") :].split("</tr>")[0]
+    assert "Retired" in retired_row and retired_row.rstrip().endswith("<td>–</td>")  # no review date when retired
 
 
 def test_a_new_draft_of_an_old_translation_stays_out_of_date_until_brought_up_to_date(

@@ -465,6 +465,8 @@ class LeafletVersionAdmin(admin.ModelAdmin):
         extra = {}
         if version is not None:
             compare_with = selectors.default_comparison(version)
+            open_version = version.status in LeafletVersion.OPEN_STATUSES
+            sent_back = selectors.last_sent_back(version) if open_version else None
             extra = {
                 "version": version,
                 "workflow_actions": services.available_actions(version=version, user=request.user),
@@ -472,7 +474,8 @@ class LeafletVersionAdmin(admin.ModelAdmin):
                 "compare_with": compare_with,
                 "newer_source": version.newer_source(),
                 "is_contributor": services.is_contributor(version=version, user=request.user),
-                "sent_back": selectors.last_sent_back(version) if version.status == Status.DRAFT else None,
+                "sent_back": sent_back if version.status == Status.DRAFT else None,
+                "sent_back_content": sent_back is not None and isinstance(sent_back.content, dict),
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
@@ -487,6 +490,11 @@ class LeafletVersionAdmin(admin.ModelAdmin):
                 "<int:pk>/compare/",
                 self.admin_site.admin_view(self.compare_view),
                 name="education_leafletversion_compare",
+            ),
+            path(
+                "<int:pk>/compare/sent-back/",
+                self.admin_site.admin_view(self.compare_sent_back_view),
+                name="education_leafletversion_compare_sent_back",
             ),
             path(
                 "<int:pk>/preview/",
@@ -567,9 +575,35 @@ class LeafletVersionAdmin(admin.ModelAdmin):
             "lines": lines,
             "whole_text": whole_text,
             "unchanged": sum(1 for line in all_lines if line.change == "same"),
+            "old_heading": f"v{old.number} ({old.get_status_display()})" if against else "",
+            "new_heading": f"v{new.number} ({new.get_status_display()})" if against else "",
             "title": _("Compare versions of %(name)s") % {"name": version.leaflet},
         }
         return TemplateResponse(request, "admin/education/leafletversion/compare.html", context)
+
+    def compare_sent_back_view(self, request, pk):
+        """A resubmitted (or reworked) version against the content its reviewer sent back."""
+        version = get_object_or_404(LeafletVersion.objects.select_related("leaflet"), pk=pk)
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        event = selectors.last_sent_back(version)
+        if event is None or not isinstance(event.content, dict):
+            raise Http404(_("This version has not been sent back since such records began."))
+        all_lines = compare_versions(ContentSnapshot.from_data(event.content), version)
+        whole_text = request.GET.get("whole") == "1"
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "version": version,
+            "event": event,
+            "lines": all_lines if whole_text else [line for line in all_lines if line.change != "same"],
+            "whole_text": whole_text,
+            "unchanged": sum(1 for line in all_lines if line.change == "same"),
+            "old_heading": _("As sent back"),
+            "new_heading": _("Now (%(status)s)") % {"status": version.get_status_display()},
+            "title": _("Changes since it was sent back: %(version)s") % {"version": version},
+        }
+        return TemplateResponse(request, "admin/education/leafletversion/compare_sent_back.html", context)
 
     def preview_view(self, request, pk):
         version = get_object_or_404(LeafletVersion.objects.select_related("leaflet"), pk=pk)

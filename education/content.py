@@ -326,13 +326,42 @@ class _Sign:
     text: str
 
 
+def content_data(version) -> dict:
+    """What patients see in a version, as JSON-ready data (kept with some audit events; see ContentSnapshot)."""
+    return {
+        "title": version.title,
+        "summary": version.summary,
+        "body": version.body,
+        "references": version.references,
+        "signs": [[sign.urgency, sign.text] for sign in version.help_signs.all()],
+    }
+
+
 class ContentSnapshot:
-    """Unsaved leaflet text (a form submission) in the shape `compare_versions` reads."""
+    """Leaflet text that is not a saved version (a form submission, or content kept with an audit event) in
+    the shape `compare_versions` reads."""
 
     def __init__(self, *, title: str, summary: str, body: str, references: str, signs: list[tuple[str, str]]):
         self.title, self.summary, self.body, self.references = title, summary, sanitise_body(body), references
         self._signs = [_Sign(urgency, text) for urgency, text in signs]
         self.help_signs = self  # version.help_signs.all() reads self.all()
+
+    @classmethod
+    def from_data(cls, data: dict) -> ContentSnapshot:
+        """From `content_data` output (missing or malformed parts read as empty)."""
+
+        def text(key: str) -> str:
+            value = data.get(key, "")
+            return value if isinstance(value, str) else ""
+
+        signs = [
+            (str(sign[0]), str(sign[1]))
+            for sign in data.get("signs") or []
+            if isinstance(sign, list | tuple) and len(sign) == 2
+        ]
+        return cls(
+            title=text("title"), summary=text("summary"), body=text("body"), references=text("references"), signs=signs
+        )
 
     def all(self) -> list[_Sign]:
         return self._signs

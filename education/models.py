@@ -321,6 +321,9 @@ class AuditEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=12)
     content_hash = models.CharField(_("content fingerprint"), max_length=64, blank=True)
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    # What patients would have seen at this step, for steps that hand a version back to its authors (send
+    # back): the reviewer can later compare the resubmitted version with what they sent back.
+    content = models.JSONField(_("content at this step"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("audit event")

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from education.content import content_fingerprint, sanitise_body
+from education.content import content_data, content_fingerprint, sanitise_body
 from education.models import AuditEvent, HelpSign, Leaflet, LeafletVersion, VersionContributor
 
 Status = LeafletVersion.Status
@@ -85,7 +85,9 @@ def _lock_version(version: LeafletVersion) -> LeafletVersion:
     return LeafletVersion.objects.select_related("leaflet").get(pk=version.pk)
 
 
-def _record(*, version: LeafletVersion, user, action: str, from_status: str, comment: str = "") -> AuditEvent:
+def _record(
+    *, version: LeafletVersion, user, action: str, from_status: str, comment: str = "", content: dict | None = None
+) -> AuditEvent:
     return AuditEvent.objects.create(
         leaflet_id=version.leaflet_id,
         version=version,
@@ -95,6 +97,7 @@ def _record(*, version: LeafletVersion, user, action: str, from_status: str, com
         to_status=version.status,
         content_hash=version.content_hash,
         comment=comment,
+        content=content,
     )
 
 
@@ -370,7 +373,12 @@ def version_send_back(*, version: LeafletVersion, user: AbstractBaseUser, commen
     version.status = Status.DRAFT
     version.save(update_fields=["status", "updated_at"])
     _record(
-        version=version, user=user, action=AuditEvent.Action.SENT_BACK, from_status=Status.IN_REVIEW, comment=comment
+        version=version,
+        user=user,
+        action=AuditEvent.Action.SENT_BACK,
+        from_status=Status.IN_REVIEW,
+        comment=comment,
+        content=content_data(version),  # so the resubmission can be compared with what was sent back
     )
     return version
 

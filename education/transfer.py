@@ -91,7 +91,8 @@ SECTIONS: tuple[Part, ...] = (
     )),
     Part("audit_events", AuditEvent, (
         "id", "leaflet", "version", "action", "actor", "at", "from_status", "to_status", "content_hash", "comment",
-    )),
+        "content",
+    ), added_later=("content",)),
     Part("share_links", ShareLink, (
         "id", "token_hash", "version", "clinic", "created_by", "created_at", "expires_at", "revoked_at",
         "revoked_by", "view_count", "form_key_hash",

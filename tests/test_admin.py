@@ -661,3 +661,35 @@ def test_the_audit_trail_names_status_changes_in_words(client, published):
     listing = page(client.get("/admin/education/auditevent/"))
     assert "In review → Published" in listing
     assert "in_review" not in listing.replace('"in_review"', "")
+
+
+def test_the_reviewer_sees_what_changed_since_they_sent_a_version_back(client, in_review, approver, editor):
+    client.force_login(approver)
+    client.post(workflow_url(in_review, "send_back"), {"comment": "Add a sign about fever."})
+    event = in_review.events.get(action="sent_back")
+    assert event.content["title"] == in_review.title and event.content["signs"]  # what was sent back
+
+    draft = factories.edit(
+        reload(in_review),
+        user=editor,
+        title="Milia: small white bumps, updated",
+        help_signs=[
+            *[services.HelpSignData(s.urgency, s.text) for s in in_review.help_signs.all()],
+            services.HelpSignData("emergency", "You have a fever and the redness is spreading."),
+        ],
+    )
+    services.version_submit(version=draft, user=editor)
+    version_page = page(client.get(change_url(draft)))
+    compare = reverse("admin:education_leafletversion_compare_sent_back", args=[draft.pk])
+    assert f'href="{compare}"' in version_page and "Changes since it was sent back" in version_page
+    diff = page(client.get(compare))
+    assert "Add a sign about fever." in diff  # the reviewer's own request, beside the changes
+    assert "You have a fever and the redness is spreading." in diff and "updated" in diff
+    assert diff.count('<tr class="same">') == 0 and "unchanged parts are hidden" in diff
+
+
+def test_there_is_nothing_to_compare_before_a_version_is_sent_back(client, in_review, approver):
+    client.force_login(approver)
+    assert "Changes since it was sent back" not in page(client.get(change_url(in_review)))
+    compare = reverse("admin:education_leafletversion_compare_sent_back", args=[in_review.pk])
+    assert client.get(compare).status_code == 404

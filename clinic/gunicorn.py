@@ -5,7 +5,7 @@ import os
 
 # Loopback only by default: the reverse proxy (nginx) is the only way in.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Sync workers: each handles one request at a time. About 2 per core; handouts render in a child process.
+# Sync workers: each handles one request at a time. About 2 per core; handouts render in a render process.
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 # Load the app (and WeasyPrint, see clinic/wsgi.py) once in the master process, then fork the workers from it:
 # a new or recycled worker starts serving in milliseconds, with nothing left to import in a request, and the
@@ -13,9 +13,9 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 # shared. With preloading, `kill -HUP` re-reads this file but not the app's code: upgrades restart the service
 # (docs/deploy.md, "Upgrades").
 preload_app = True
-# WeasyPrint keeps about 17 KB per render in the process that renders; renders happen in short-lived child
-# processes now, but recycling each worker after a while (at different times, thanks to the jitter) keeps
-# any slow growth bounded anyway.
+# WeasyPrint keeps about 17 KB per render in the process that renders; renders happen in a render process
+# that is replaced every 200 renders, and recycling each worker after a while (at different times, thanks to
+# the jitter) keeps any other slow growth bounded.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
 # Longer than the longest handout render (HANDOUT_RENDER_TIMEOUT, 20 s by default), so a slow render ends

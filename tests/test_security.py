@@ -465,7 +465,16 @@ def _hang(html, state):
     time.sleep(60)
 
 
-def test_a_render_that_runs_too_long_is_stopped_and_nothing_is_stored(published, clinic, settings, monkeypatch):
+@pytest.fixture
+def warm_renderer():
+    """The app process's fonts and stylesheet, built before a test replaces the render function (building
+    them renders once, in this process)."""
+    pdf._render_state()
+
+
+def test_a_render_that_runs_too_long_is_stopped_and_nothing_is_stored(
+    published, clinic, settings, monkeypatch, warm_renderer
+):
     settings.HANDOUT_RENDER_TIMEOUT = 1
     monkeypatch.setattr(pdf, "_write_pdf", _hang)  # the render process inherits the hang
     started = time.monotonic()
@@ -475,7 +484,7 @@ def test_a_render_that_runs_too_long_is_stopped_and_nothing_is_stored(published,
     assert _stored_handouts() == []
 
 
-def test_a_render_process_that_dies_leaves_nothing_stored(published, clinic, monkeypatch):
+def test_a_render_process_that_dies_leaves_nothing_stored(published, clinic, monkeypatch, warm_renderer):
     import os
 
     monkeypatch.setattr(pdf, "_write_pdf", lambda html, state: os._exit(9))
@@ -484,7 +493,9 @@ def test_a_render_process_that_dies_leaves_nothing_stored(published, clinic, mon
     assert _stored_handouts() == []
 
 
-def test_a_timed_out_handout_is_a_clear_error_page_for_the_patient(client, published, clinic, settings, monkeypatch):
+def test_a_timed_out_handout_is_a_clear_error_page_for_the_patient(
+    client, published, clinic, settings, monkeypatch, warm_renderer
+):
     settings.HANDOUT_RENDER_TIMEOUT = 1
     monkeypatch.setattr(pdf, "_write_pdf", _hang)
     response = client.get("/leaflets/milia-test/handout.pdf")
@@ -514,3 +525,26 @@ def test_warnings_in_the_render_process_reach_the_app_log(caplog):
     _data, errors = pdf.html_to_pdf(html)
     assert "refused" in caplog.text  # logged by the fetcher inside the render process
     assert errors
+
+
+def test_one_render_process_serves_many_renders_and_is_replaced_in_time(monkeypatch):
+    html = '<html lang="en"><body><p>Hello</p></body></html>'
+    pdf.html_to_pdf(html)
+    first = pdf._render_process.process.pid
+    pdf.html_to_pdf(html)
+    assert pdf._render_process.process.pid == first  # kept between renders
+    monkeypatch.setattr(pdf, "RENDERS_PER_PROCESS", pdf._render_process.renders)
+    pdf.html_to_pdf(html)
+    assert pdf._render_process.process.pid != first  # replaced after RENDERS_PER_PROCESS renders
+
+
+def test_a_stopped_render_process_is_replaced_for_the_next_render(settings, monkeypatch, warm_renderer):
+    html = '<html lang="en"><body><p>Hello</p></body></html>'
+    settings.HANDOUT_RENDER_TIMEOUT = 1
+    monkeypatch.setattr(pdf, "_write_pdf", _hang)
+    with pytest.raises(pdf.HandoutError, match="longer than 1 s"):
+        pdf.html_to_pdf(html)
+    assert pdf._render_process.process is None  # killed, not left running
+    monkeypatch.undo()
+    data, _errors = pdf.html_to_pdf(html)
+    assert data.startswith(b"%PDF-")

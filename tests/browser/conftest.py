@@ -107,13 +107,35 @@ def demo(transactional_db, settings):
     # Browser tests need a real (transactional) database, which Django empties after each test by
     # DELETE (SQLite) or TRUNCATE (PostgreSQL). The history triggers rightly refuse row deletions, so lift
     # them, empty the tables, and put them back for every later test.
-    from django.core.management import call_command as command
+    # On SQLite the live server's thread shares this test's in-memory connection: a request it is still
+    # finishing can roll the trigger removal back with its own transaction. Then lift them again and retry.
+    import time
 
-    _set_history_triggers(installed=False)
-    try:
+    from django.core.management import CommandError
+    from django.core.management import call_command as command
+    from django.db import DatabaseError
+
+    def retried(step):
+        for attempt in range(40):
+            try:
+                return step()
+            except (DatabaseError, CommandError):  # a rolled-back removal, or the server's lock on the schema
+                if attempt == 39:
+                    raise
+                time.sleep(0.25)
+
+    def lift_and_flush():
+        _set_history_triggers(installed=False)  # DROP TRIGGER IF EXISTS: safe to repeat
         command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-    finally:
+
+    def reinstall():
+        _set_history_triggers(installed=False)  # whatever a rolled-back removal left: start clean
         _set_history_triggers(installed=True)
+
+    try:
+        retried(lift_and_flush)
+    finally:
+        retried(reinstall)
 
 
 def login(page, live_server, username):

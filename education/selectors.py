@@ -30,28 +30,6 @@ def _with_signs(queryset: QuerySet) -> QuerySet:
     )
 
 
-def published_versions(*, language: str = "en", search: str = "", topic: str = "") -> QuerySet[LeafletVersion]:
-    """The current published version of every leaflet in a language, by title; optionally searched."""
-    versions = LeafletVersion.objects.filter(status=Status.PUBLISHED, language=language).select_related("leaflet")
-    if search:
-        versions = versions.filter(
-            Q(title__icontains=search) | Q(summary__icontains=search) | Q(leaflet__tags__icontains=search)
-        )
-    if topic:
-        versions = versions.filter(leaflet__topic__iexact=topic)
-    return versions.order_by("title")
-
-
-def published_topics(*, language: str = "en") -> list[str]:
-    topics = (
-        LeafletVersion.objects.filter(status=Status.PUBLISHED, language=language)
-        .exclude(leaflet__topic="")
-        .values_list("leaflet__topic", flat=True)
-        .distinct()
-    )
-    return sorted(set(topics))
-
-
 def clinic_for_page(*, slug: str | None) -> Clinic | None:
     """The clinic a page is branded for: the one named, else the default (an unknown name falls back)."""
     if slug:

@@ -89,7 +89,7 @@ def main() -> None:
 
     from education import pdf, selectors
 
-    version = selectors.current_public_version(slug=SLUG)
+    version = next(v for v in selectors.published_of_leaflet(slug=SLUG) if v.language == "en")
     clinic = selectors.default_clinic()
     options = pdf.HandoutOptions()
     html = pdf.handout_html(versions=[version], clinic=clinic, options=options)

@@ -25,15 +25,9 @@ from csp.constants import HEADER, UNSAFE_INLINE
 from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
 from csp.utils import build_policy
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.cache import caches
-from django.db import connections
 from django.urls import get_urlconf, reverse
 
-from clinic.otp import is_verified, two_factor_required
-
 IMPORT_MAP = re.compile(rb"<script\b[^>]*\btype\s*=\s*[\"']?importmap[\"']?[^>]*>(.*?)</script\s*>", re.I | re.S)
-STAFF_PATH_PREFIXES = ("/staff/",)
 # The <style> that Tiptap (django-prose-editor 0.28.0) injects for its editor.
 ADMIN_STYLE_HASHES = ["'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"]
 
@@ -118,121 +112,3 @@ class ClinicCSPMiddleware(CSPMiddleware):
         update["style-src-attr"] = [UNSAFE_INLINE]
         parts.update = update
         return parts
-
-
-class StaffTwoFactorMiddleware:
-    """The staff pages (/staff/...) follow the admin's rule: with STAFF_2FA_REQUIRED on, a member of staff
-    who has not given their authenticator app's code in this session is sent to the admin login first."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if (
-            request.path_info.startswith(STAFF_PATH_PREFIXES)
-            and two_factor_required()
-            and request.user.is_authenticated
-            and not is_verified(request.user)
-        ):
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        return self.get_response(request)
-
-
-class PublicPageCacheMiddleware:
-    """Patient pages for patients, from the cache: anonymous GETs of /leaflets/... (pages and their public
-    handout PDFs; not share links, which count views and are never stored) are kept for
-    PUBLIC_PAGE_CACHE_SECONDS (0 turns this off).
-
-    The key holds the address with its query, the host, the browser's Accept-Language and the language cookie,
-    and the id of the latest audit event: every workflow change (publishing, retiring, a new translation...)
-    records one, so patients see it at once. Changes without an audit event (a clinic's colours or logo) show
-    within PUBLIC_PAGE_CACHE_SECONDS. Staff (anyone with a session cookie) always get a fresh page.
-
-    The CSP nonce of the stored page is replaced by a fresh one on every response: a nonce is never reused.
-    """
-
-    NONCE_PLACEHOLDER = b"__csp_nonce_placeholder__"
-    PATH_PREFIX = "/leaflets/"
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        seconds = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0)
-        if not seconds or not self._cacheable_request(request):
-            return self.get_response(request)
-        cache = caches["default"]
-        key = self._key(request)
-        entry = cache.get(key)
-        if entry is not None:
-            return self._from_entry(entry, request)
-        response = self.get_response(request)
-        if self._cacheable_response(response):
-            cache.set(key, self._entry(response, request), seconds)
-        return response
-
-    def _cacheable_request(self, request) -> bool:
-        path = request.path_info
-        return (
-            request.method == "GET"
-            and path.startswith(self.PATH_PREFIX)
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        )
-
-    @staticmethod
-    def _generation() -> int:
-        """The latest audit event's id: one index look-up (plain SQL, as this runs on every cached page)."""
-        from education.models import AuditEvent
-
-        quote = connections["default"].ops.quote_name
-        table, column = quote(AuditEvent._meta.db_table), quote(AuditEvent._meta.pk.column)
-        with connections["default"].cursor() as cursor:
-            cursor.execute(f"SELECT MAX({column}) FROM {table}")  # noqa: S608 - our own names, quoted
-            return cursor.fetchone()[0] or 0
-
-    def _key(self, request) -> str:
-        parts = [
-            request.get_full_path(),
-            request.get_host(),
-            request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:200],
-            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")[:20],
-            str(self._generation()),
-        ]
-        return "public-page:" + hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
-
-    @staticmethod
-    def _cacheable_response(response) -> bool:
-        vary = response.get("Vary", "").lower()
-        cache_control = response.get("Cache-Control", "").lower()
-        return (
-            response.status_code == 200
-            and not getattr(response, "streaming", False)
-            and response.get("Content-Type", "").startswith(("text/html", "application/pdf"))
-            and not response.cookies
-            and "cookie" not in vary
-            and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
-        )
-
-    def _entry(self, response, request) -> tuple:
-        content = response.content
-        nonce = getattr(request, "_csp_nonce", None)
-        if isinstance(nonce, str):
-            content = content.replace(f'nonce="{nonce}"'.encode(), b'nonce="' + self.NONCE_PLACEHOLDER + b'"')
-        headers = [
-            (name, value)
-            for name, value in response.items()
-            if name.lower() not in ("content-security-policy", "content-security-policy-report-only", "content-length")
-        ]
-        return response.status_code, headers, content
-
-    def _from_entry(self, entry, request):
-        from django.http import HttpResponse
-
-        status, headers, content = entry
-        if self.NONCE_PLACEHOLDER in content:
-            # A fresh nonce; django-csp's middleware puts the same one in this response's policy.
-            content = content.replace(self.NONCE_PLACEHOLDER, str(request.csp_nonce).encode())
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
-        return response

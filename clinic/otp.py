@@ -3,7 +3,7 @@
 Required when the STAFF_2FA_REQUIRED setting is on (the default with DEBUG off), read at call time so tests
 and deployments can switch it. The admin asks for the app's 6-digit code on its login page
 (`TwoFactorLoginForm`), and treats a member of staff who signed in without it as not signed in; the staff
-pages under /staff/ follow the same rule (`clinic.middleware.StaffTwoFactorMiddleware`).
+pages under /staff/ follow the same rule (`education.middleware.StaffTwoFactorMiddleware`).
 """
 
 from django import forms

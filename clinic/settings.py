@@ -54,15 +54,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy (django-csp 4), with the admin's extra allowances; see clinic/middleware.py.
     "clinic.middleware.ClinicCSPMiddleware",
-    # Patient pages for patients from the cache for a minute (clinic/middleware.py); a workflow change shows at once.
-    "clinic.middleware.PublicPageCacheMiddleware",
+    # Patient pages for patients from the cache for a minute (education/middleware.py); a workflow change shows at once.
+    "education.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "clinic.middleware.StaffTwoFactorMiddleware",
+    "education.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its "too many attempts" answer.
@@ -157,7 +157,6 @@ if env.str("EMAIL_URL", default=""):
 
 # Limits that keep one leaflet version printable and reviewable (characters).
 LEAFLET_MAX_BODY_CHARS = env.int("LEAFLET_MAX_BODY_CHARS", default=40_000)
-LEAFLET_DEFAULT_REVIEW_MONTHS = 24
 
 # The public address patients use; links in emails and QR codes are built from it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -243,7 +242,7 @@ AXES_CLIENT_IP_CALLABLE = "clinic.security.client_ip_address"
 STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Patient leaflets")
 
-# --- patient pages from the cache (clinic/middleware.py) ---------------------------------------------------
+# --- patient pages from the cache (education/middleware.py) ---------------------------------------------------
 # Seconds an anonymous patient page is kept (off in local development). Publishing or retiring shows at once;
 # other edits (a clinic's colours or logo) within this time. The cache is CACHES["default"]: per process
 # unless a shared cache is configured.

@@ -323,7 +323,8 @@ class LeafletVersionAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("leaflet", "created_by", "approved_by")
-            .annotate(handed_out_count=Count("handout_items"), source_is_newer=selectors.source_is_newer())
+            .with_translation_state()
+            .annotate(handed_out_count=Count("handout_items"))
         )
 
     @admin.display(description=gettext_lazy("translation"), boolean=False)

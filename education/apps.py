@@ -6,3 +6,8 @@ class EducationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "education"
     verbose_name = _("Patient leaflets")
+
+    def ready(self):
+        from education import jobs, signals
+
+        signals.version_published.connect(jobs.prerender_published_handout, dispatch_uid="prerender-handout")

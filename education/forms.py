@@ -7,9 +7,12 @@ import secrets
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic.models import Clinic
+from education import languages, selectors
 from education.content import sanitise_body
 from education.models import LeafletVersion
 
@@ -17,11 +20,9 @@ from education.models import LeafletVersion
 def _as_id(value):
     """Refuse values that cannot be a primary key before they reach the database (a 20-digit number makes
     SQLite raise OverflowError instead of 'not found')."""
-    from education.selectors import parse_id
-
     if value in forms.Field.empty_values:
         return value
-    if parse_id(str(value)) is None:
+    if selectors.parse_id(str(value)) is None:
         raise forms.ValidationError(_("Select a valid choice."), code="invalid_choice")
     return value
 
@@ -107,19 +108,6 @@ class NewDraftForm(forms.Form):
         self.fields["language"].choices = settings.LANGUAGES
 
 
-def _published_for_staff():
-    """Published versions for the staff choices, each marked when its source has a newer published version
-    (one query: the mark is an EXISTS in the same SELECT)."""
-    from education.selectors import source_is_newer
-
-    return (
-        LeafletVersion.objects.filter(status=LeafletVersion.Status.PUBLISHED)
-        .select_related("leaflet")
-        .annotate(source_is_newer=source_is_newer())
-        .order_by("leaflet__name", "language")
-    )
-
-
 def _out_of_date_mark(version) -> str:
     if not getattr(version, "source_is_newer", False):
         return ""
@@ -177,11 +165,9 @@ class ShareForm(forms.Form):
     form_key = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        from clinic.models import Clinic
-
         super().__init__(*args, **kwargs)
         self.fields["form_key"].initial = secrets.token_urlsafe(32)  # used only when the form is shown afresh
-        self.fields["version"].queryset = _published_for_staff()
+        self.fields["version"].queryset = selectors.published_for_staff()
         self.fields["version"].label_from_instance = lambda v: (
             f"{v.title} (v{v.number}, {v.language}){_out_of_date_mark(v)}"
         )
@@ -269,17 +255,14 @@ class HandoutForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from django.core.validators import MaxLengthValidator
-
-        from clinic.models import Clinic
         from education import pdf
 
         super().__init__(*args, **kwargs)
         self.max_versions = pdf.MAX_VERSIONS
-        self.fields["versions"].queryset = _published_for_staff()
-        languages = dict(settings.LANGUAGES)
+        self.fields["versions"].queryset = selectors.published_for_staff()
+        language_names = dict(settings.LANGUAGES)
         self.fields["versions"].label_from_instance = lambda v: (
-            f"{v.title} (v{v.number}, {languages.get(v.language, v.language)}){_out_of_date_mark(v)}"
+            f"{v.title} (v{v.number}, {language_names.get(v.language, v.language)}){_out_of_date_mark(v)}"
         )
         self.fields["versions"].help_text = _("Choose up to %(n)d. Each leaflet starts on a new page.") % {
             "n": pdf.MAX_VERSIONS
@@ -320,13 +303,9 @@ class HandoutQueryForm(forms.Form):
 
     def clean_lang(self):
         """An unknown or unsupported language is not an error: the handout falls back like the web page."""
-        from education import languages
-
         return languages.supported(self.cleaned_data.get("lang"))
 
     def clean_clinic(self):
-        from clinic.models import Clinic
-
         slug = self.cleaned_data.get("clinic")
         if not slug:
             return None

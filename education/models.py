@@ -5,9 +5,11 @@ migration `0002_protect_history`), so neither a bug in Python nor a `queryset.up
 The service functions in `education.services` are the only code that changes these rows.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,8 @@ BODY_EDITOR_EXTENSIONS = {
 class Leaflet(models.Model):
     """A leaflet's stable identity: its address and its place in the clinic's review cycle."""
 
+    DEFAULT_REVIEW_INTERVAL_MONTHS = 24
+
     slug = models.SlugField(
         _("address"), max_length=80, unique=True, help_text=_("Used in the leaflet's web address; never change it.")
     )
@@ -37,7 +41,7 @@ class Leaflet(models.Model):
     tags = models.CharField(_("tags"), max_length=200, blank=True, help_text=_("Comma-separated."))
     review_interval_months = models.PositiveSmallIntegerField(
         _("review interval (months)"),
-        default=24,
+        default=DEFAULT_REVIEW_INTERVAL_MONTHS,
         help_text=_("How long after publication a version is due for clinical review."),
     )
     owner = models.ForeignKey(
@@ -68,6 +72,25 @@ class Leaflet(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("education:leaflet", kwargs={"slug": self.slug})
+
+
+class LeafletVersionQuerySet(models.QuerySet):
+    def newer_sources(self, *, leaflet_id, language, number) -> "models.QuerySet[LeafletVersion]":
+        """Versions of a translation's source published after the one it translates: while any exists, the
+        translation is out of date. The one definition of that rule; the arguments are values, or
+        `OuterRef`s for the annotation below."""
+        return self.filter(
+            leaflet_id=leaflet_id, language=language, status=LeafletVersion.Status.PUBLISHED, number__gt=number
+        )
+
+    def with_translation_state(self) -> "models.QuerySet[LeafletVersion]":
+        """Annotate `source_is_newer`: this version is a translation and its source has moved on."""
+        newer = LeafletVersion.objects.newer_sources(
+            leaflet_id=OuterRef("leaflet_id"),
+            language=OuterRef("translation_of__language"),
+            number=OuterRef("translation_of__number"),
+        )
+        return self.annotate(source_is_newer=Exists(newer))
 
 
 class LeafletVersion(models.Model):
@@ -139,6 +162,8 @@ class LeafletVersion(models.Model):
     review_due = models.DateField(_("review due"), null=True, blank=True)
     content_hash = models.CharField(_("content fingerprint (SHA-256)"), max_length=64, blank=True)
 
+    objects = LeafletVersionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("leaflet version")
         verbose_name_plural = _("leaflet versions")
@@ -199,16 +224,10 @@ class LeafletVersion(models.Model):
         if self.translation_of_id is None:
             return None
         source = self.translation_of
-        return (
-            LeafletVersion.objects.filter(
-                leaflet_id=self.leaflet_id,
-                language=source.language,
-                status=self.Status.PUBLISHED,
-                number__gt=source.number,
-            )
-            .order_by("-number")
-            .first()
+        newer = LeafletVersion.objects.newer_sources(
+            leaflet_id=self.leaflet_id, language=source.language, number=source.number
         )
+        return newer.order_by("-number").first()
 
     @property
     def language_name(self) -> str:
@@ -348,6 +367,11 @@ class AuditEvent(models.Model):
     @property
     def to_status_label(self) -> str:
         return self._status_label(self.to_status)
+
+
+def share_token_hash(token: str) -> str:
+    """The stored fingerprint of a share token (or a share form's one-time key): SHA-256, hex."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 class ShareLink(models.Model):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from clinic.models import Clinic
 from education import content
-from education.models import AuditEvent, HelpSign, Leaflet, LeafletVersion
+from education.models import AuditEvent, HelpSign, Leaflet, LeafletVersion, ShareLink, share_token_hash
 
 Status = LeafletVersion.Status
 MAX_VERSION_NUMBER = 2**31 - 1  # larger numbers cannot exist; refuse them before they reach the database
@@ -45,9 +45,6 @@ SHARE_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,100}$")
 def valid_share_link(*, token: str):
     """The share link for a token if it is well formed, known, not revoked, not expired and its version is
     public; otherwise None, whatever the reason (no enumeration oracle)."""
-    from education.models import ShareLink
-    from education.services import share_token_hash
-
     if not SHARE_TOKEN_PATTERN.match(token or ""):
         return None
     link = (
@@ -117,12 +114,6 @@ def published_numbers(*, slug: str) -> dict[str, int]:
     """Language -> number of the published version, for language switches and 'newer version' links."""
     rows = LeafletVersion.objects.filter(leaflet__slug=slug, status=Status.PUBLISHED).values_list("language", "number")
     return dict(rows)
-
-
-def current_public_version(*, slug: str, language: str = "en") -> LeafletVersion | None:
-    return _with_signs(
-        LeafletVersion.objects.filter(leaflet__slug=slug, language=language, status=Status.PUBLISHED)
-    ).first()
 
 
 def public_version(*, slug: str, number: int, language: str = "en") -> LeafletVersion | None:
@@ -201,18 +192,6 @@ def current_version_for_handout(*, slug: str, language: str = "en") -> LeafletVe
     )
 
 
-def source_is_newer():
-    """Annotation: a source-language version newer than the one this translation translates is published."""
-    return Exists(
-        LeafletVersion.objects.filter(
-            leaflet_id=OuterRef("leaflet_id"),
-            language=OuterRef("translation_of__language"),
-            status=Status.PUBLISHED,
-            number__gt=OuterRef("translation_of__number"),
-        )
-    )
-
-
 def last_sent_back(version: LeafletVersion) -> AuditEvent | None:
     """The latest "sent back to draft" event of a version (what the reviewer asked for), if any."""
     return (
@@ -221,3 +200,20 @@ def last_sent_back(version: LeafletVersion) -> AuditEvent | None:
         .order_by("-at", "-id")
         .first()
     )
+
+
+def published_for_staff() -> QuerySet[LeafletVersion]:
+    """Published versions for the staff choices (handout, share), each annotated `source_is_newer` when it is
+    a translation whose source has moved on (one query: the mark is an EXISTS in the same SELECT)."""
+    return (
+        LeafletVersion.objects.filter(status=Status.PUBLISHED)
+        .select_related("leaflet")
+        .with_translation_state()
+        .order_by("leaflet__name", "language")
+    )
+
+
+def public_content_generation() -> int:
+    """A number that grows with every change patients may see (each one records an audit event): the latest
+    audit event's id, one index look-up. The public page cache keys its pages by it."""
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from education import services
-from education.models import Leaflet, LeafletVersion
+from education.models import AuditEvent, Leaflet, LeafletVersion
 
 _counter = itertools.count(1)
 
@@ -68,3 +68,8 @@ def make_in_review(*, author, **kwargs) -> LeafletVersion:
 
 def make_published(*, author, approver, **kwargs) -> LeafletVersion:
     return services.version_approve_and_publish(version=make_in_review(author=author, **kwargs), user=approver)
+
+
+def audit_actions(version):
+    """The actions recorded in a version's history, oldest first."""
+    return list(AuditEvent.objects.filter(version=version).order_by("id").values_list("action", flat=True))

@@ -212,7 +212,7 @@ def test_bad_options_are_a_clear_error(due, args, message):
 
 
 def test_a_failed_email_records_nothing_so_the_next_run_retries(due, settings):
-    settings.EMAIL_BACKEND = "tests.test_reminders.FailingBackend"
+    settings.EMAIL_BACKEND = "tests.services.test_reminders.FailingBackend"
     with pytest.raises(CommandError, match="1 reminder email\\(s\\) could not be sent; nothing was recorded"):
         run()
     assert not ReviewReminder.objects.exists()

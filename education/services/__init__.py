@@ -1,0 +1,107 @@
+"""Every change to leaflets goes through these functions, one module per domain:
+
+- `leaflets`: a leaflet's identity (create, update its name, topic, tags, review interval, owner);
+- `drafts`: opening, editing and catching up drafts;
+- `workflow`: submit, send back, approve and publish, retire, discard;
+- `sharing`: handout records, share links and sharing a leaflet with a patient (email included);
+- `reminders`: review reminders to leaflet owners;
+- `starter`: the bundled starter leaflets;
+- `permissions`: who may do what (reads only);
+- `errors`: what they raise.
+
+Each write is keyword-only, runs in one transaction, records the acting user and raises a `WorkflowError`
+(a message fit to show the user) for anything the rules forbid. Others import from here, not the modules.
+"""
+
+from education.models import share_token_hash
+from education.services.common import add_months
+from education.services.drafts import (
+    CHANGE_NOTE_PROMPT,
+    MAX_HELP_SIGNS,
+    HelpSignData,
+    version_create_draft,
+    version_edit_draft,
+    version_translation_catch_up,
+)
+from education.services.errors import AlreadyShared, EmailNotSent, NotPermitted, StaleEdit, WorkflowError
+from education.services.leaflets import LEAFLET_EDITABLE_FIELDS, leaflet_create, leaflet_update
+from education.services.permissions import (
+    available_actions,
+    can_approve,
+    can_edit,
+    can_print,
+    can_retire,
+    can_share,
+    can_submit,
+    is_contributor,
+)
+from education.services.reminders import ReviewReminderReport, review_reminders_send
+from education.services.sharing import (
+    HANDOUT_OPTION_KEYS,
+    Shared,
+    TooManyEmails,
+    emails_sent_last_hour,
+    form_key_used,
+    handout_record,
+    share_link_count_view,
+    share_link_create,
+    share_link_revoke,
+    share_url,
+    share_with_patient,
+)
+from education.services.starter import STARTER_AUTHOR_USERNAME, starter_author, starter_leaflets_load
+from education.services.workflow import (
+    leaflet_retire,
+    version_approve_and_publish,
+    version_discard,
+    version_send_back,
+    version_submit,
+)
+
+__all__ = [
+    "CHANGE_NOTE_PROMPT",
+    "HANDOUT_OPTION_KEYS",
+    "LEAFLET_EDITABLE_FIELDS",
+    "MAX_HELP_SIGNS",
+    "STARTER_AUTHOR_USERNAME",
+    "AlreadyShared",
+    "EmailNotSent",
+    "HelpSignData",
+    "NotPermitted",
+    "ReviewReminderReport",
+    "Shared",
+    "StaleEdit",
+    "TooManyEmails",
+    "WorkflowError",
+    "add_months",
+    "available_actions",
+    "can_approve",
+    "can_edit",
+    "can_print",
+    "can_retire",
+    "can_share",
+    "can_submit",
+    "emails_sent_last_hour",
+    "form_key_used",
+    "handout_record",
+    "is_contributor",
+    "leaflet_create",
+    "leaflet_retire",
+    "leaflet_update",
+    "review_reminders_send",
+    "share_link_count_view",
+    "share_link_create",
+    "share_link_revoke",
+    "share_token_hash",
+    "share_url",
+    "share_with_patient",
+    "starter_author",
+    "starter_leaflets_load",
+    "version_approve_and_publish",
+    "version_create_draft",
+    "version_discard",
+    "version_edit_draft",
+    "version_send_back",
+    "version_submit",
+    "version_translation_catch_up",
+]

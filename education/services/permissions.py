@@ -1,0 +1,72 @@
+"""Who may do what. Reads only: the services enforce these rules, the admin uses them to offer buttons."""
+
+from __future__ import annotations
+
+from education.models import LeafletVersion
+from education.services.errors import NotPermitted
+
+Status = LeafletVersion.Status
+
+
+def can_edit(user) -> bool:
+    return user.is_active and user.has_perm("education.change_leafletversion")
+
+
+def can_submit(user) -> bool:
+    return user.is_active and user.has_perm("education.submit_leafletversion")
+
+
+def can_approve(user) -> bool:
+    return user.is_active and user.has_perm("education.approve_leafletversion")
+
+
+def can_retire(user) -> bool:
+    return user.is_active and user.has_perm("education.retire_leaflet")
+
+
+def can_share(user) -> bool:
+    return user.is_active and user.has_perm("education.add_sharelink")
+
+
+def can_print(user) -> bool:
+    return user.is_active and user.has_perm("education.add_handout")
+
+
+def is_contributor(*, version: LeafletVersion, user) -> bool:
+    """The user wrote or edited this version (so may not approve it)."""
+    return version.created_by_id == user.pk or version.contributors.filter(user=user).exists()
+
+
+def require(allowed: bool, message: str) -> None:
+    """Raise NotPermitted with this message unless the action is allowed."""
+    if not allowed:
+        raise NotPermitted(message)
+
+
+def may_discard(*, version: LeafletVersion, user) -> bool:
+    return can_approve(user) or (can_edit(user) and is_contributor(version=version, user=user))
+
+
+def available_actions(*, version: LeafletVersion, user) -> list[str]:
+    """The workflow actions this user may take on this version now (for the admin's buttons)."""
+    actions = []
+    if version.status == Status.DRAFT:
+        if can_edit(user) and version.newer_source() is not None:
+            actions.append("catch_up")
+        if can_submit(user):
+            actions.append("submit")
+    if version.status == Status.IN_REVIEW and can_approve(user):
+        if not is_contributor(version=version, user=user):
+            actions.append("approve")
+        actions.append("send_back")
+    if version.status in LeafletVersion.OPEN_STATUSES and may_discard(version=version, user=user):
+        actions.append("discard")
+    if version.status == Status.PUBLISHED and can_retire(user):
+        actions.append("retire")
+    if version.status != Status.DISCARDED and can_edit(user):
+        open_exists = LeafletVersion.objects.filter(
+            leaflet_id=version.leaflet_id, language=version.language, status__in=LeafletVersion.OPEN_STATUSES
+        ).exists()
+        if not open_exists:
+            actions.append("new_draft")
+    return actions

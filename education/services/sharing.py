@@ -1,0 +1,227 @@
+"""Handing leaflets to patients: handout records, share links, and the whole "share with a patient" use case.
+
+Nothing about a patient is ever stored: no name, email address or message. An email address and message are
+used to send one email and then forgotten.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import secrets
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from clinic.models import Clinic
+from education.models import Handout, HandoutItem, LeafletVersion, ShareLink, share_token_hash
+from education.services.errors import AlreadyShared, EmailNotSent, WorkflowError
+from education.services.permissions import can_share, require
+
+logger = logging.getLogger(__name__)
+Status = LeafletVersion.Status
+SHARE_EMAIL_TIMEOUT_SECONDS = 10  # unless EMAIL_TIMEOUT says otherwise
+
+
+class TooManyEmails(WorkflowError):
+    """This member of staff has sent as many share emails in the last hour as are allowed."""
+
+
+# Options a handout record may hold. Never free text from the form (the clinician's note is not stored).
+HANDOUT_OPTION_KEYS = frozenset({"paper", "large_print", "with_note", "language"})
+
+
+@transaction.atomic
+def handout_record(
+    *,
+    versions: list[LeafletVersion],
+    channel: str,
+    clinic=None,
+    user=None,
+    options: dict | None = None,
+    share_link=None,
+):
+    """Record that these versions reached a patient. Stores no patient identifiers, and no free text."""
+    if channel not in Handout.Channel.values:
+        raise WorkflowError(_("Unknown handout channel %(channel)s.") % {"channel": channel})
+    if not versions:
+        raise WorkflowError(_("A handout needs at least one leaflet."))
+    options = dict(options or {})
+    unknown = set(options) - HANDOUT_OPTION_KEYS
+    if unknown:
+        raise WorkflowError(_("Unknown handout options: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
+    for key, value in options.items():
+        if not isinstance(value, bool | int) and not (isinstance(value, str) and len(value) <= 10):
+            raise WorkflowError(_("Handout option %(key)s must be a short value.") % {"key": key})
+    handout = Handout.objects.create(
+        channel=channel,
+        clinic=clinic,
+        created_by=user if user is not None and user.is_authenticated else None,
+        options=options,
+        share_link=share_link,
+    )
+    HandoutItem.objects.bulk_create(
+        HandoutItem(handout=handout, version=version, position=index) for index, version in enumerate(versions)
+    )
+    return handout
+
+
+@transaction.atomic
+def share_link_create(*, version: LeafletVersion, clinic, user, expires_at=None, form_key: str | None = None):
+    """Create a link to one published version. Returns (link, token); only the token's hash is stored.
+
+    `form_key` is the one-time key of the staff form that asked for the link: a second link from the same
+    form raises AlreadyShared, and the database's unique index refuses one made at the same moment."""
+    require(can_share(user), _("You may not create share links."))
+    if version.status != Status.PUBLISHED:
+        raise WorkflowError(_("Only the published version of a leaflet can be shared with patients."))
+    if expires_at is not None and expires_at <= timezone.now():
+        raise WorkflowError(_("The expiry must be in the future."))
+    form_key_hash = share_token_hash(form_key) if form_key else None
+    already = _("This was already sent. To share again, start a new share.")
+    if form_key_hash and ShareLink.objects.filter(form_key_hash=form_key_hash).exists():
+        raise AlreadyShared(already)
+    token = secrets.token_urlsafe(24)  # 192 bits
+    try:
+        with transaction.atomic():
+            link = ShareLink.objects.create(
+                token_hash=share_token_hash(token), version=version, clinic=clinic, created_by=user,
+                expires_at=expires_at, form_key_hash=form_key_hash,
+            )  # fmt: skip
+    except IntegrityError:
+        if form_key_hash and ShareLink.objects.filter(form_key_hash=form_key_hash).exists():
+            raise AlreadyShared(already) from None
+        raise
+    return link, token
+
+
+@transaction.atomic
+def share_link_revoke(*, link, user):
+    """Stop a link working at once. The link stays on record (handouts point at it)."""
+    require(user.is_active and user.has_perm("education.change_sharelink"), _("You may not revoke share links."))
+    link = ShareLink.objects.select_for_update().get(pk=link.pk)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.revoked_by = user
+        link.save(update_fields=["revoked_at", "revoked_by"])
+    return link
+
+
+def share_link_count_view(*, link) -> None:
+    """Add one to the link's aggregate view count (nothing about the visitor is stored)."""
+    ShareLink.objects.filter(pk=link.pk).update(view_count=F("view_count") + 1)
+
+
+def emails_sent_last_hour(*, user) -> int:
+    """How many share emails this member of staff sent in the last hour (for the hourly limit)."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    return Handout.objects.filter(created_by=user, channel=Handout.Channel.EMAIL, created_at__gte=since).count()
+
+
+def form_key_used(form_key: str | None) -> bool:
+    """True when this one-time share form key already made a link (the form was sent before)."""
+    return bool(form_key) and ShareLink.objects.filter(form_key_hash=share_token_hash(form_key)).exists()
+
+
+def share_url(token: str) -> str:
+    """The patient's address of a share link: the public site address, never the request's host."""
+    return settings.SITE_URL.rstrip("/") + reverse("education:share", kwargs={"token": token})
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A leaflet shared with a patient: the link (kept) and its address (shown once, never stored)."""
+
+    link: ShareLink
+    url: str
+
+
+def share_with_patient(
+    *,
+    version: LeafletVersion,
+    clinic: Clinic,
+    user: AbstractBaseUser,
+    channel: str,
+    email: str = "",
+    message: str = "",
+    expires_at: datetime.datetime | None = None,
+    form_key: str | None = None,
+) -> Shared:
+    """Share one published version with a patient: make a link, record the handout and, for the email
+    channel, send the link to the patient's address.
+
+    The one-time form key makes a repeated submission (a refreshed result page, a second click) raise
+    AlreadyShared and send nothing. Email goes out after the link's transaction has committed, so no
+    database lock is held while a mail server answers; if it cannot be sent, the new link is revoked at
+    once (and the form key freed, so the same form can simply be sent again), no handout is recorded and
+    EmailNotSent is raised: no patient ever holds a link that was not handed out. The address and the
+    message are used for this one email and stored nowhere."""
+    require(can_share(user), _("You may not share leaflets."))
+    if channel not in Handout.Channel.values or channel == Handout.Channel.PRINT:
+        raise WorkflowError(_("Unknown way to share %(channel)s.") % {"channel": channel})
+    if form_key_used(form_key):
+        raise AlreadyShared(_("This was already sent. To share again, start a new share."))
+    if channel == Handout.Channel.EMAIL:
+        if not email:
+            raise WorkflowError(_("Enter the patient's email address."))
+        limit = settings.SHARE_EMAILS_PER_HOUR
+        if emails_sent_last_hour(user=user) >= limit:
+            raise TooManyEmails(
+                _("You have sent %(limit)d emails in the last hour, the most allowed. Please try again later.")
+                % {"limit": limit}
+            )
+    with transaction.atomic():
+        link, token = share_link_create(
+            version=version, clinic=clinic, user=user, expires_at=expires_at, form_key=form_key
+        )
+        if channel != Handout.Channel.EMAIL:
+            handout_record(versions=[version], channel=channel, clinic=clinic, user=user, share_link=link)
+    url = share_url(token)
+    if channel == Handout.Channel.EMAIL:
+        try:
+            _send_share_email(version=version, clinic=clinic, url=url, message=message, expires_at=expires_at, to=email)
+        except (OSError, smtplib.SMTPException) as error:  # the mail server refused or could not be reached
+            logger.warning("Share email not sent: %s", type(error).__name__)  # never the address or the message
+            _withdraw_unsent_link(link=link, user=user)
+            raise EmailNotSent(
+                _("The email could not be sent just now, so no link was given out. Please try again.")
+            ) from None
+        handout_record(versions=[version], channel=channel, clinic=clinic, user=user, share_link=link)
+    logger.info("Share link %s created (channel %s) for version %s", link.pk, channel, version.pk)
+    return Shared(link=link, url=url)
+
+
+@transaction.atomic
+def _withdraw_unsent_link(*, link: ShareLink, user) -> None:
+    """Revoke a link whose email could not be sent, and free its form key so the same form can be sent again."""
+    ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=user, form_key_hash=None
+    )
+
+
+def _send_share_email(*, version: LeafletVersion, clinic: Clinic, url: str, message: str, expires_at, to: str) -> None:
+    # In the leaflet's language, which is the patient's, whatever the language of the staff screens.
+    with translation.override(version.language):
+        body = render_to_string(
+            "education/email/share_link.txt",
+            {
+                "clinic": clinic,
+                "url": url,
+                "message": message,
+                "expires_at": expires_at,
+                "advice": clinic.urgent_care_advice_in(version.language),
+            },
+        )
+        subject = _("Information from %(clinic)s") % {"clinic": clinic.name}
+    # No transaction is open here, but a mail server that hangs must still not hold the member of staff long.
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT or SHARE_EMAIL_TIMEOUT_SECONDS)
+    EmailMessage(subject=subject, body=body, to=[to], connection=connection).send()

@@ -1,0 +1,249 @@
+"""Public patient pages, share-link pages and their handout PDFs.
+
+Only published content (and retired versions by their exact number or a share link pinned to them) is ever
+public. Views fetch through selectors and write through services.
+"""
+
+import re
+
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from education import languages, pdf, selectors, services
+from education.handouts import BadHandoutQuery, handout_pdf_response, read_handout_query
+
+SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
+MAX_SEARCH_LENGTH = 100
+
+
+def _clinic_from_request(request):
+    """The clinic named by ?clinic=<slug>, else the default. A malformed value is a bad request."""
+    slug = request.GET.get("clinic", "")
+    if slug and not SLUG_PATTERN.match(slug):
+        return None, HttpResponseBadRequest(_("That clinic name is not valid."))
+    return selectors.clinic_for_page(slug=slug or None), None
+
+
+def _private_response(response):
+    """Share pages: never cached, never indexed, and the token never leaks in a Referer header."""
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _language_links(request, available: list[str], current: str) -> list[dict]:
+    """The language switch: only languages with a published version, each keeping the other parameters."""
+    links = []
+    for code in languages.supported_codes():
+        if code not in available:
+            continue
+        params = request.GET.copy()
+        params["lang"] = code
+        links.append(
+            {"code": code, "name": languages.name(code), "query": params.urlencode(), "current": code == current}
+        )
+    return links if len(links) > 1 else []
+
+
+def _render_in(request, language: str, template: str, context: dict, *, status: int = 200):
+    """Render the page chrome in the patient's language and say so in the headers."""
+    with translation.override(language):
+        response = render(request, template, {**context, "page_language": language}, status=status)
+    response["Content-Language"] = language
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+def _page_params(request, clinic, *, language: str, how: str) -> dict:
+    """What links between patient pages carry along: the clinic the link named, and the language the patient
+    chose with ?lang= (one chosen by the browser or the clinic's default needs no carrying)."""
+    clinic_param = f"clinic={clinic.slug}" if clinic and request.GET.get("clinic") else ""
+    kept = {"clinic": clinic.slug} if clinic_param else {}
+    if how == "link":
+        kept["lang"] = language
+    return {
+        "clinic_param": clinic_param,
+        "kept_params": kept,
+        "kept_query": urlencode(kept),
+    }
+
+
+@require_safe
+def leaflet_index(request):
+    clinic, error = _clinic_from_request(request)
+    if error:
+        return error
+    query = request.GET.get("q", "").strip()
+    topic = request.GET.get("topic", "").strip()
+    if len(query) > MAX_SEARCH_LENGTH or len(topic) > MAX_SEARCH_LENGTH:
+        return HttpResponseBadRequest(_("That search is too long."))
+    language, how = languages.negotiate(request, clinic=clinic)
+    everything = selectors.published_versions_any_language(search=query, topic=topic)
+    order = languages.fallback_order(wanted=language, clinic=clinic)
+    chosen: dict[int, object] = {}
+    for version in sorted(everything, key=lambda v: order.index(v.language) if v.language in order else 99):
+        chosen.setdefault(version.leaflet_id, version)  # the best language available for each leaflet
+    rank = {version.pk: position for position, version in enumerate(everything)}  # by title; a search's order
+    versions = sorted(chosen.values(), key=lambda v: (rank[v.pk], v.title.lower()) if query else v.title.lower())
+    context = {
+        "clinic": clinic,
+        "versions": versions,
+        "topics": sorted({v.leaflet.topic for v in everything if v.leaflet.topic}),
+        "query": query,
+        "topic": topic,
+        **_page_params(request, clinic, language=language, how=how),
+        "language_links": _language_links(request, sorted({v.language for v in everything}), language),
+    }
+    return _render_in(request, language, "education/leaflet_index.html", context)
+
+
+def _leaflet_page(request, version, *, clinic, language, how="link", newer, available, share_link=None, missing=None):
+    context = {
+        "version": version,
+        "clinic": clinic,
+        "newer": newer,
+        "share_link": share_link,
+        "missing_language": missing or "",
+        **_page_params(request, clinic, language=language, how=how),
+        "lang_query": f"lang={version.language}",
+        "language_links": [] if share_link else _language_links(request, available, version.language),
+    }
+    return _render_in(request, language, "education/leaflet_detail.html", context)
+
+
+@require_safe
+def leaflet_current(request, slug: str):
+    clinic, error = _clinic_from_request(request)
+    if error:
+        return error
+    language, how = languages.negotiate(request, clinic=clinic)
+    published = {version.language: version for version in selectors.published_of_leaflet(slug=slug)}
+    if not published:
+        if selectors.leaflet_was_withdrawn(slug=slug):
+            return _render_in(request, language, "education/leaflet_withdrawn.html", {"clinic": clinic}, status=410)
+        raise Http404("No published leaflet at this address.")
+    for code in [*languages.fallback_order(wanted=language, clinic=clinic), *published]:
+        if code in published:
+            version = published[code]
+            break
+    missing = language if version.language != language else None
+    # The page around the leaflet is in the patient's language, even when the leaflet itself is not.
+    return _leaflet_page(
+        request, version, clinic=clinic, language=language, how=how, newer=None, available=list(published),
+        missing=missing,
+    )  # fmt: skip
+
+
+@require_safe
+def leaflet_version(request, slug: str, number: int):
+    clinic, error = _clinic_from_request(request)
+    if error:
+        return error
+    language, how = languages.negotiate(request, clinic=clinic)
+    version = None
+    for code in languages.fallback_order(wanted=language, clinic=clinic):
+        version = selectors.public_version(slug=slug, number=number, language=code)
+        if version is not None:
+            break
+    if version is None:
+        raise Http404("No published version with this number.")
+    numbers = selectors.published_numbers(slug=slug)
+    newer = None
+    if version.status == version.Status.RETIRED and version.language in numbers:
+        newer = {
+            "number": numbers[version.language],
+            "url": f"{reverse('education:leaflet_version', kwargs={'slug': slug, 'number': numbers[version.language]})}?lang={version.language}",
+        }
+    missing = language if version.language != language else None
+    return _leaflet_page(
+        request, version, clinic=clinic, language=language, how=how, newer=newer, available=[], missing=missing
+    )
+
+
+@never_cache
+@require_safe
+def share_page(request, token: str):
+    """A patient's link. Unknown, expired, revoked and malformed tokens all get the same 404."""
+    link = selectors.valid_share_link(token=token)
+    if link is None:
+        return _private_response(render(request, "404.html", {"clinic": selectors.default_clinic()}, status=404))
+    if request.method == "GET":
+        services.share_link_count_view(link=link)
+    version = link.version
+    newer = None
+    if version.status == version.Status.RETIRED:
+        numbers = selectors.published_numbers(slug=version.leaflet.slug)
+        if version.language in numbers:
+            number = numbers[version.language]
+            path = reverse("education:leaflet_version", kwargs={"slug": version.leaflet.slug, "number": number})
+            newer = {"number": number, "url": f"{path}?lang={version.language}"}
+    # A share link is pinned to one version, so its page is in that version's language.
+    response = _leaflet_page(
+        request, version, clinic=link.clinic, language=version.language, newer=newer, available=[], share_link=link
+    )
+    return _private_response(response)
+
+
+# --- handouts (PDF) ---------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def leaflet_handout(request, slug: str):
+    """The printable handout of a leaflet's published version, with options as query parameters
+    (?clinic=<slug>&paper=a4|letter&large=1&lang=fr).
+
+    Public downloads are not recorded as handouts: like reading the page, nobody is handing anything to a
+    patient, and an anonymous address that wrote a row per request would let anyone fill the database.
+    Staff prints, emails, links and QR codes are recorded where staff make them."""
+    try:
+        query = read_handout_query(request.GET)
+    except BadHandoutQuery as bad:
+        context = {"clinic": selectors.default_clinic(), "errors": bad.errors}
+        return render(request, "education/pdf/bad_request.html", context, status=400)
+    clinic = query.clinic or selectors.default_clinic()
+    language = query.language or languages.negotiate(request, clinic=clinic)[0]
+    version = None
+    for code in languages.fallback_order(wanted=language, clinic=clinic):
+        version = selectors.current_version_for_handout(slug=slug, language=code)
+        if version is not None:
+            break
+    if version is None:
+        if selectors.leaflet_was_withdrawn(slug=slug):
+            context = {"clinic": selectors.default_clinic()}
+            return render(request, "education/leaflet_withdrawn.html", context, status=410)
+        raise Http404("No published leaflet at this address.")
+    try:
+        response = handout_pdf_response(versions=[version], clinic=clinic, options=query.options)
+    except pdf.HandoutError:
+        return render(request, "education/pdf/error.html", {"clinic": clinic}, status=503)
+    # Like the page: a new version shows within a minute in browsers, at once from our own cache.
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def share_handout(request, token: str):
+    """The handout of a share link's pinned version, branded for the link's clinic (?paper=, ?large=).
+    Unknown, expired, revoked and malformed tokens get the same 404 as the share page."""
+    link = selectors.valid_share_link(token=token)
+    if link is None:
+        return _private_response(render(request, "404.html", {"clinic": selectors.default_clinic()}, status=404))
+    try:
+        query = read_handout_query(request.GET)
+    except BadHandoutQuery as bad:
+        context = {"clinic": link.clinic, "errors": bad.errors}
+        return _private_response(render(request, "education/pdf/bad_request.html", context, status=400))
+    try:
+        response = handout_pdf_response(versions=[link.version], clinic=link.clinic, options=query.options)
+    except pdf.HandoutError:
+        return _private_response(render(request, "education/pdf/error.html", {"clinic": link.clinic}, status=503))
+    return _private_response(response)

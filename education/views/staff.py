@@ -1,0 +1,151 @@
+"""Staff pages outside the admin: print a handout, share a leaflet with a patient (link, QR code or email).
+
+Each is form -> service -> response: the rules (who may, the hourly email limit, sending once per form) live
+in `education.services.sharing`.
+"""
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from education import pdf, selectors, services
+from education.forms import HandoutForm, ShareForm
+from education.handouts import handout_pdf_response
+from education.models import Handout, LeafletVersion
+
+
+def _qr_svg(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(
+        scale=6, border=2, title=_("QR code: opens the leaflet on a phone"), svgclass="qr-code"
+    )
+
+
+def _already_shared(request, version):
+    """A share form submitted again (a refreshed result page, a second click): nothing is sent or made."""
+    context = {"already_shared": _("This was already sent. To share again, start a new share."), "version": version}
+    return render(request, "education/staff/share_form.html", context, status=409)
+
+
+def _not_published_message() -> str:
+    """Said when ?version= names anything but a published version (a typo, an old link, a draft): nothing is
+    chosen in advance for it, rather than leaving staff with some other leaflet."""
+    return _(
+        "A leaflet version in the link you followed is not published (it may be a draft, or a newer version may "
+        "have replaced it), so it has not been chosen. Choose a published leaflet below."
+    )
+
+
+@staff_member_required
+@sensitive_post_parameters("email", "message")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def share_create(request):
+    """Create a share link for one published version; show it as a link and QR code, or email it."""
+    if not services.can_share(request.user):
+        raise PermissionDenied(_("Your account cannot share leaflets."))
+    initial = {}
+    asked = request.GET.get("version", "").strip()
+    if request.method == "GET" and asked:
+        version_id = selectors.parse_id(asked)
+        published = LeafletVersion.objects.filter(pk=version_id, status=LeafletVersion.Status.PUBLISHED)
+        if version_id is not None and published.exists():
+            initial["version"] = version_id
+        else:
+            messages.warning(request, _not_published_message())
+    form = ShareForm(request.POST or None, initial=initial)
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "education/staff/share_form.html", {"form": form})
+    data = form.cleaned_data
+    try:
+        shared = services.share_with_patient(
+            version=data["version"], clinic=data["clinic"], user=request.user, channel=data["channel"],
+            email=data["email"], message=data["message"], expires_at=data["expires_at"],
+            form_key=data["form_key"] or None,
+        )  # fmt: skip
+    except services.AlreadyShared:
+        return _already_shared(request, data["version"])
+    except services.TooManyEmails as error:
+        form.add_error(None, str(error))
+        return render(request, "education/staff/share_form.html", {"form": form}, status=429)
+    except services.EmailNotSent as error:
+        form.add_error(None, str(error))
+        return render(request, "education/staff/share_form.html", {"form": form}, status=503)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+        return render(request, "education/staff/share_form.html", {"form": ShareForm(data=None)}, status=400)
+    context = {
+        "link": shared.link, "url": shared.url, "qr_svg": _qr_svg(shared.url), "channel": data["channel"],
+        "version": data["version"],
+    }  # fmt: skip
+    return render(request, "education/staff/share_done.html", context)
+
+
+def _handout_initial(request) -> tuple[dict, list[str]]:
+    """Leaflets chosen in advance by the admin's "Print handout" links (?version=<id> or ?leaflet=<id>), and
+    what to tell staff about any that cannot be chosen (never silently another leaflet)."""
+    asked = [value.strip() for value in request.GET.getlist("version")[:20] if value.strip()]
+    ids = [selectors.parse_id(value) for value in asked]
+    published = LeafletVersion.objects.filter(status=LeafletVersion.Status.PUBLISHED)
+    chosen = set(published.filter(pk__in=[value for value in ids if value is not None]).values_list("pk", flat=True))
+    problems = [_not_published_message()] if any(value not in chosen for value in ids) else []
+    if request.GET.get("leaflet", "").strip():
+        leaflet_id = selectors.parse_id(request.GET["leaflet"].strip())
+        # One version of the leaflet: in the site's language if there is one.
+        of_leaflet = published.filter(leaflet_id=leaflet_id).order_by("language") if leaflet_id else published.none()
+        version = of_leaflet.filter(language=settings.LANGUAGE_CODE).first() or of_leaflet.first()
+        if version is not None:
+            chosen.add(version.pk)
+        else:
+            problems.append(
+                _("The leaflet in the link you followed has no published version, so nothing from it has been chosen.")
+            )
+    return {"versions": sorted(chosen), "clinic": selectors.default_clinic()}, problems
+
+
+@staff_member_required
+@sensitive_post_parameters("note")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def handout_create(request):
+    """Staff: choose leaflets, clinic, paper, large print and a note, then download the handout.
+
+    The handout is recorded as printed by this user (with its options, never the note)."""
+    if not services.can_print(request.user):
+        raise PermissionDenied(_("Your account cannot print handouts."))
+    if request.method != "POST":
+        initial, problems = _handout_initial(request)
+        for problem in problems:
+            messages.warning(request, problem)
+        return render(request, "education/handout_form.html", {"form": HandoutForm(initial=initial)})
+    form = HandoutForm(request.POST)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        options = pdf.HandoutOptions(paper=data["paper"], large_print=data["large_print"], note=data["note"])
+        try:
+            response = handout_pdf_response(
+                versions=data["versions"], clinic=data["clinic"], options=options, download=True
+            )
+        except pdf.HandoutError:
+            form.add_error(
+                None,
+                _("The handout could not be made just now. Please try again; if it keeps failing, tell your IT team."),
+            )
+            status = 503
+        else:
+            services.handout_record(
+                versions=data["versions"],
+                channel=Handout.Channel.PRINT,
+                clinic=data["clinic"],
+                user=request.user,
+                options=options.record_options(),
+            )
+            return response
+    return render(request, "education/handout_form.html", {"form": form}, status=status)

@@ -1,0 +1,90 @@
+"""Opening, editing and catching up drafts (education/services/drafts.py)."""
+
+import pytest
+
+from education import services
+from education.models import LeafletVersion
+from tests import factories
+
+Status = LeafletVersion.Status
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_draft_gets_the_next_number_and_a_created_event(leaflet, editor):
+    first = services.version_create_draft(leaflet=leaflet, user=editor)
+    assert (first.number, first.status, first.created_by) == (1, Status.DRAFT, editor)
+    assert factories.audit_actions(first) == ["created"]
+    assert len(first.content_hash) == 64
+
+
+def test_a_second_open_draft_is_refused(draft, editor):
+    with pytest.raises(services.WorkflowError, match="still open"):
+        services.version_create_draft(leaflet=draft.leaflet, user=editor)
+    assert draft.leaflet.versions.count() == 1
+
+
+def test_only_drafts_can_be_edited(in_review, editor):
+    with pytest.raises(services.WorkflowError, match="Only drafts"):
+        factories.edit(in_review, user=editor, title="Changed in review")
+
+
+def test_a_stale_edit_is_refused(draft, editor):
+    stale_revision = draft.revision
+    factories.edit(draft, user=editor, title="First save")
+    with pytest.raises(services.StaleEdit):
+        services.version_edit_draft(
+            version=draft, user=editor, expected_revision=stale_revision, title="Second save",
+            summary="s", body="<p>b</p>", references="", change_note="n", help_signs=[],
+        )  # fmt: skip
+    draft.refresh_from_db()
+    assert draft.title == "First save"
+
+
+def test_edits_are_sanitised_and_size_limited(draft, editor, settings):
+    edited = factories.edit(draft, user=editor, body='<p onclick="x()">Hi<script>alert(1)</script></p><img src=x>')
+    assert edited.body == "<p>Hi</p>"
+    settings.LEAFLET_MAX_BODY_CHARS = 50
+    with pytest.raises(services.WorkflowError, match="too long"):
+        factories.edit(edited, user=editor, body="<p>" + "word " * 40 + "</p>")
+
+
+def test_help_signs_are_validated(draft, editor):
+    with pytest.raises(services.WorkflowError, match="urgency"):
+        factories.edit(draft, user=editor, help_signs=[services.HelpSignData("someday", "x")])
+    with pytest.raises(services.WorkflowError, match="at most"):
+        factories.edit(draft, user=editor, help_signs=[services.HelpSignData("routine", "x")] * 21)
+
+
+def test_an_unsupported_language_is_refused(leaflet, editor):
+    with pytest.raises(services.WorkflowError, match="Unsupported language"):
+        services.version_create_draft(leaflet=leaflet, user=editor, language="xx")
+
+
+def test_a_draft_is_copied_only_from_the_same_leaflet_and_language(published, editor):
+    other = factories.make_leaflet(user=editor)
+    with pytest.raises(services.WorkflowError, match="same leaflet"):
+        services.version_create_draft(leaflet=other, user=editor, based_on=published)
+
+
+def test_a_translation_records_its_source(published, editor):
+    french = services.version_create_draft(
+        leaflet=published.leaflet, user=editor, language="fr", translation_of=published
+    )
+    assert (french.number, french.translation_of) == (1, published)
+
+
+def test_the_content_hash_covers_what_patients_see(draft, editor):
+    before = draft.content_hash
+    changed = factories.edit(draft, user=editor, help_signs=[services.HelpSignData("emergency", "Fever")])
+    assert changed.content_hash != before
+    same = factories.edit(changed, user=editor, change_note="Only the note changed")
+    assert same.content_hash == changed.content_hash
+
+
+def test_a_copied_draft_cannot_be_submitted_until_its_change_note_is_written(published, editor):
+    draft = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
+    assert services.CHANGE_NOTE_PROMPT in draft.change_note
+    with pytest.raises(services.WorkflowError, match="change note"):
+        services.version_submit(version=draft, user=editor)
+    factories.edit(draft, user=editor, change_note="Clearer wording in the summary.")
+    assert services.version_submit(version=draft, user=editor).status == Status.IN_REVIEW

@@ -161,6 +161,22 @@ class LeafletVersion(models.Model):
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
     review_due = models.DateField(_("review due"), null=True, blank=True)
     content_hash = models.CharField(_("content fingerprint (SHA-256)"), max_length=64, blank=True)
+    # Withdrawal: an approver took this version away from patients (a safety problem, say). Its status is
+    # "retired" like a superseded version, but no path shows its text any more. Nullable columns, so SQLite
+    # adds them without rebuilding the table (which would drop its protective triggers).
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(  # noqa: DJ001 - NULL until withdrawn; see withdrawn_at
+        _("reason for withdrawal"), max_length=2000, null=True, blank=True, editable=False
+    )
 
     objects = LeafletVersionQuerySet.as_manager()
 
@@ -242,7 +258,12 @@ class LeafletVersion(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status in self.PUBLIC_STATUSES
+        """Patients may read it: published, or superseded (retired) but not withdrawn."""
+        return self.status in self.PUBLIC_STATUSES and self.withdrawn_at is None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     def body_html(self) -> str:
         """The body, sanitised again on the way out; the one place rich text is marked safe."""
@@ -307,6 +328,16 @@ class VersionContributor(models.Model):
 
     version = models.ForeignKey(LeafletVersion, on_delete=models.PROTECT, related_name="contributors")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Set when this person did not edit this version itself but wrote text it was copied from (a version that
+    # no independent clinician had approved, or the version copied directly): they still may not approve it.
+    via = models.ForeignKey(
+        LeafletVersion,
+        verbose_name=_("through text copied from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("contributor")
@@ -328,6 +359,9 @@ class AuditEvent(models.Model):
         PUBLISHED = "published", _("Approved and published")
         RETIRED = "retired", _("Retired")
         DISCARDED = "discarded", _("Discarded")
+        WITHDRAWN = "withdrawn", _("Withdrawn from patients")
+        LINKS_REVOKED = "revoked_all", _("Every live share link revoked")
+        RECALL_SENT = "recall_sent", _("Recall notice emailed to staff")
 
     leaflet = models.ForeignKey(Leaflet, on_delete=models.PROTECT, related_name="events")
     version = models.ForeignKey(LeafletVersion, on_delete=models.PROTECT, related_name="events")
@@ -343,6 +377,10 @@ class AuditEvent(models.Model):
     # What patients would have seen at this step, for steps that hand a version back to its authors (send
     # back): the reviewer can later compare the resubmitted version with what they sent back.
     content = models.JSONField(_("content at this step"), null=True, blank=True, editable=False)
+    # The statement an approver signed when approving (the exact words, in the language they were shown in).
+    attestation = models.TextField(  # noqa: DJ001 - NULL for every step but approval; added without a rebuild
+        _("statement signed"), max_length=500, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("audit event")
@@ -403,6 +441,10 @@ class ShareLink(models.Model):
         related_name="+",
     )
     view_count = models.PositiveIntegerField(_("views"), default=0)
+    # Visits after the version was withdrawn (each was shown the withdrawal notice, not the text): a patient
+    # who still tried to read it, which a recall needs to know. NULL until the first such visit, so SQLite
+    # adds the column without rebuilding the table.
+    views_after_withdrawal = models.PositiveIntegerField(_("views after withdrawal"), null=True, blank=True)
     # SHA-256 of the one-time key of the staff share form that made this link, so submitting the same form
     # again (a refreshed result page) sends nothing. NULL, not "", for links made without a form: NULLs never
     # collide, and SQLite can add a nullable column without rebuilding the table and its triggers.
@@ -441,7 +483,6 @@ class Handout(models.Model):
 
     class Channel(models.TextChoices):
         PRINT = "print", _("Printed handout")
-        DOWNLOAD = "download", _("PDF downloaded from the public page")
         EMAIL = "email", _("Link sent by email")
         QR = "qr", _("QR code shown or printed")
         LINK = "link", _("Link copied")
@@ -521,3 +562,26 @@ class ReviewReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leaflet} to {self.recipient} on {self.sent_on}"
+
+
+class LeafletChange(models.Model):
+    """Append-only: a change to a leaflet's own details (topic and tags, which patients see on the index and
+    search by; name, review interval, owner), with the value before and after. These details are not clinical
+    text, so they need no sign-off, but every change is on record."""
+
+    leaflet = models.ForeignKey(Leaflet, on_delete=models.PROTECT, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    field = models.CharField(_("detail"), max_length=40)
+    before = models.TextField(_("before"), max_length=300, blank=True)
+    after = models.TextField(_("after"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("leaflet detail change")
+        verbose_name_plural = _("leaflet detail changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.leaflet}: {self.field} {self.before!r} -> {self.after!r}"

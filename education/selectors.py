@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clinic.models import Clinic
 from education import content
-from education.models import AuditEvent, HelpSign, Leaflet, LeafletVersion, ShareLink, share_token_hash
+from education.models import (
+    AuditEvent,
+    Handout,
+    HelpSign,
+    Leaflet,
+    LeafletChange,
+    LeafletVersion,
+    ShareLink,
+    share_token_hash,
+)
 
 Status = LeafletVersion.Status
 MAX_VERSION_NUMBER = 2**31 - 1  # larger numbers cannot exist; refuse them before they reach the database
@@ -132,6 +143,12 @@ def leaflet_was_withdrawn(*, slug: str) -> bool:
     return LeafletVersion.objects.filter(leaflet__slug=slug, status=Status.RETIRED).exists()
 
 
+def last_withdrawn_at(*, slug: str):
+    """When a version of this leaflet was last withdrawn from patients, or None."""
+    versions = LeafletVersion.objects.filter(leaflet__slug=slug, withdrawn_at__isnull=False)
+    return versions.order_by("-withdrawn_at").values_list("withdrawn_at", flat=True).first()
+
+
 def default_clinic() -> Clinic | None:
     return Clinic.objects.order_by("-is_default", "name").first()
 
@@ -213,7 +230,78 @@ def published_for_staff() -> QuerySet[LeafletVersion]:
     )
 
 
-def public_content_generation() -> int:
-    """A number that grows with every change patients may see (each one records an audit event): the latest
-    audit event's id, one index look-up. The public page cache keys its pages by it."""
-    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+def public_content_generation() -> str:
+    """A value that changes with every change patients may see: each workflow step records an audit event, and
+    each change of a leaflet's topic or tags a detail change. The latest id of each: two index look-ups. The
+    public page cache keys its pages by it."""
+    event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    change = LeafletChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return f"{event}.{change}"
+
+
+@dataclass(frozen=True)
+class RecallLine:
+    """One thing handed out from a version: a handout record, or a share link that no handout names."""
+
+    at: datetime.datetime
+    clinic: object
+    channel: str
+    staff: object
+    link: ShareLink | None
+    after_withdrawal: bool
+
+    @property
+    def link_views(self) -> int | None:
+        return None if self.link is None else self.link.view_count
+
+    @property
+    def link_views_after_withdrawal(self) -> int | None:
+        return None if self.link is None else (self.link.views_after_withdrawal or 0)
+
+    @property
+    def link_live(self) -> bool:
+        link = self.link
+        return bool(
+            link is not None
+            and link.revoked_at is None
+            and (link.expires_at is None or link.expires_at > timezone.now())
+        )
+
+
+def recall_report(*, version: LeafletVersion) -> list[RecallLine]:
+    """Everything handed out from this version, oldest first: each handout record (print, email, link, QR
+    code) with its date, clinic, channel and member of staff, and its share link's views. Share links with
+    no handout record (an email that could not be sent) are listed too. No patient data exists to show: the
+    clinic finds its patients in its own records by date, member of staff and clinic. Three queries."""
+    handouts = (
+        Handout.objects.filter(items__version=version)
+        .select_related("clinic", "created_by", "share_link")
+        .order_by("created_at", "id")
+        .distinct()
+    )
+    withdrawn_at = version.withdrawn_at
+    lines = [
+        RecallLine(
+            at=handout.created_at,
+            clinic=handout.clinic,
+            channel=handout.get_channel_display(),
+            staff=handout.created_by,
+            link=handout.share_link,
+            after_withdrawal=withdrawn_at is not None and handout.created_at >= withdrawn_at,
+        )
+        for handout in handouts
+    ]
+    recorded = {line.link.pk for line in lines if line.link is not None}
+    for link in version.share_links.select_related("clinic", "created_by").order_by("created_at", "id"):
+        if link.pk not in recorded:
+            lines.append(
+                RecallLine(
+                    at=link.created_at,
+                    clinic=link.clinic,
+                    channel=str(_("Share link (no handout recorded)")),
+                    staff=link.created_by,
+                    link=link,
+                    after_withdrawal=withdrawn_at is not None and link.created_at >= withdrawn_at,
+                )
+            )
+    return sorted(lines, key=lambda line: line.at)

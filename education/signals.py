@@ -4,3 +4,6 @@ from django.dispatch import Signal
 
 # A version was approved and published (sent after the transaction commits); keyword argument: version_id.
 version_published = Signal()
+
+# A version was withdrawn from patients (sent after the transaction commits); keyword argument: version_id.
+version_withdrawn = Signal()

@@ -67,9 +67,17 @@ def make_in_review(*, author, **kwargs) -> LeafletVersion:
 
 
 def make_published(*, author, approver, **kwargs) -> LeafletVersion:
-    return services.version_approve_and_publish(version=make_in_review(author=author, **kwargs), user=approver)
+    version = make_in_review(author=author, **kwargs)
+    return services.version_approve_and_publish(
+        version=version, user=approver, content_hash=shown_hash(version), attested=True
+    )
 
 
 def audit_actions(version):
     """The actions recorded in a version's history, oldest first."""
     return list(AuditEvent.objects.filter(version=version).order_by("id").values_list("action", flat=True))
+
+
+def shown_hash(version):
+    """The fingerprint a review page shows for this version now (what an approver approves)."""
+    return LeafletVersion.objects.values_list("content_hash", flat=True).get(pk=version.pk)

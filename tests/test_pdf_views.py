@@ -123,7 +123,7 @@ def test_unknown_and_unpublished_leaflets_have_no_handout(client, published, edi
     assert client.get("/leaflets/only-a-draft/handout.pdf").status_code == 404
     factories.make_in_review(author=editor, leaflet=factories.make_leaflet(user=editor, slug="in-review"))
     assert client.get("/leaflets/in-review/handout.pdf").status_code == 404
-    services.leaflet_retire(leaflet=published.leaflet, user=approver, comment="Withdrawn.")
+    services.leaflet_withdraw(leaflet=published.leaflet, user=approver, reason="Withdrawn.")
     assert client.get(HANDOUT_URL).status_code == 410
     assert client.post(HANDOUT_URL).status_code == 405
     assert not Handout.objects.exists()

@@ -68,7 +68,7 @@ def test_a_link_to_a_superseded_version_offers_the_newer_one(client, link_and_to
     second = services.version_create_draft(leaflet=link.version.leaflet, user=editor, based_on=link.version)
     factories.edit(second, user=editor, title="Milia: second version")
     services.version_submit(version=second, user=editor)
-    services.version_approve_and_publish(version=second, user=other_approver)
+    services.version_approve_and_publish(version=second, content_hash=factories.shown_hash(second), attested=True, user=other_approver)
     text = client.get(f"/s/{token}/").content.decode()
     assert "Milia: small white bumps" in text  # still the version the patient was given
     assert "A newer version of this leaflet is available." in text
@@ -113,9 +113,13 @@ def test_unknown_expired_revoked_and_malformed_links_look_the_same(client, link_
 
 def test_a_link_whose_leaflet_was_withdrawn_says_so(client, link_and_token, approver):
     link, token = link_and_token
-    services.leaflet_retire(leaflet=link.version.leaflet, user=approver, comment="Outdated")
-    text = client.get(f"/s/{token}/").content.decode()
-    assert "This version has been withdrawn" in text
+    services.leaflet_withdraw(leaflet=link.version.leaflet, user=approver, reason="Outdated")
+    response = client.get(f"/s/{token}/")
+    assert response.status_code == 410 and "no-store" in response["Cache-Control"]
+    text = response.content.decode()
+    assert "This leaflet was withdrawn by" in text and link.version.summary not in text
+    link.refresh_from_db()
+    assert (link.view_count, link.views_after_withdrawal) == (0, 1)
 
 
 def test_share_page_query_count(client, link_and_token, django_assert_max_num_queries):
@@ -411,7 +415,7 @@ def test_a_bad_or_stale_version_in_the_address_chooses_nothing_and_says_so(
         second = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
         factories.edit(second, user=editor, title="Milia: second version")
         services.version_submit(version=second, user=editor)
-        services.version_approve_and_publish(version=second, user=factories.make_approver())
+        services.version_approve_and_publish(version=second, content_hash=factories.shown_hash(second), attested=True, user=factories.make_approver())
         asked = str(old)
     client.force_login(editor)
     response = client.get(SHARE_URL, {"version": asked})
@@ -442,11 +446,11 @@ def out_of_date_french(published, editor, other_approver):
     )
     factories.edit(draft, user=editor, title="Grains de milium", summary="Une fiche courte.")
     services.version_submit(version=draft, user=editor)
-    french = services.version_approve_and_publish(version=draft, user=other_approver)
+    french = services.version_approve_and_publish(version=draft, content_hash=factories.shown_hash(draft), attested=True, user=other_approver)
     second = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
     factories.edit(second, user=editor, title="Milia: second version")
     services.version_submit(version=second, user=editor)
-    services.version_approve_and_publish(version=second, user=factories.make_approver())
+    services.version_approve_and_publish(version=second, content_hash=factories.shown_hash(second), attested=True, user=factories.make_approver())
     return french
 
 
@@ -461,7 +465,7 @@ def test_an_out_of_date_translation_is_marked_in_the_choices(
     )
     factories.edit(up_to_date, user=editor, title="Autre fiche")
     services.version_submit(version=up_to_date, user=editor)
-    services.version_approve_and_publish(version=up_to_date, user=factories.make_approver())
+    services.version_approve_and_publish(version=up_to_date, content_hash=factories.shown_hash(up_to_date), attested=True, user=factories.make_approver())
     client.force_login(editor)
     with django_assert_max_num_queries(8):  # no query per choice
         text = client.get(SHARE_URL).content.decode()

@@ -80,7 +80,7 @@ def history():
     v2 = services.version_send_back(version=v2, user=claire, comment="Add the routine sign back, please.")
     v2 = factories.edit(v2, user=erin, help_signs=[Sign("routine", "Still there"), Sign("emergency", "High fever")])
     v2 = services.version_submit(version=v2, user=erin, comment="Done")
-    v2 = services.version_approve_and_publish(version=v2, user=omar, comment="Approved")  # retires v1
+    v2 = services.version_approve_and_publish(version=v2, content_hash=factories.shown_hash(v2), attested=True, user=omar, comment="Approved")  # retires v1
     v3 = services.version_create_draft(leaflet=milia, user=erin, based_on=v2)
     factories.edit(v3, user=eddie, summary="A draft two people edited.")
     french = services.version_create_draft(leaflet=milia, user=erin, language="fr", translation_of=v2)
@@ -91,7 +91,7 @@ def history():
     discarded = factories.make_draft(leaflet=care, author=erin)
     services.version_discard(version=discarded, user=erin, comment="Wrong leaflet")
     care_v2 = factories.make_published(author=erin, approver=claire, leaflet=care)
-    services.leaflet_retire(leaflet=care, user=claire, comment="Withdrawn")
+    services.leaflet_withdraw(leaflet=care, user=claire, reason="Withdrawn")
     Leaflet.objects.filter(pk=care.pk).update(owner=None)
 
     link, token = services.share_link_create(

@@ -2,7 +2,9 @@
 
 - `leaflets`: a leaflet's identity (create, update its name, topic, tags, review interval, owner);
 - `drafts`: opening, editing and catching up drafts;
-- `workflow`: submit, send back, approve and publish, retire, discard;
+- `workflow`: submit, send back, approve and publish (against the text the approver read), discard;
+- `withdrawal`: taking a version or a whole leaflet away from patients, with a reason;
+- `recall`: after a withdrawal, revoking every live link and telling the staff who handed the version out;
 - `sharing`: handout records, share links and sharing a leaflet with a patient (email included);
 - `reminders`: review reminders to leaflet owners;
 - `starter`: the bundled starter leaflets;
@@ -23,7 +25,14 @@ from education.services.drafts import (
     version_edit_draft,
     version_translation_catch_up,
 )
-from education.services.errors import AlreadyShared, EmailNotSent, NotPermitted, StaleEdit, WorkflowError
+from education.services.errors import (
+    AlreadyShared,
+    EmailNotSent,
+    NotPermitted,
+    StaleApproval,
+    StaleEdit,
+    WorkflowError,
+)
 from education.services.leaflets import LEAFLET_EDITABLE_FIELDS, leaflet_create, leaflet_update
 from education.services.permissions import (
     available_actions,
@@ -35,6 +44,7 @@ from education.services.permissions import (
     can_submit,
     is_contributor,
 )
+from education.services.recall import RecallNotices, recall_notify_staff, recall_revoke_links
 from education.services.reminders import ReviewReminderReport, review_reminders_send
 from education.services.sharing import (
     HANDOUT_OPTION_KEYS,
@@ -50,8 +60,9 @@ from education.services.sharing import (
     share_with_patient,
 )
 from education.services.starter import STARTER_AUTHOR_USERNAME, starter_author, starter_leaflets_load
+from education.services.withdrawal import leaflet_withdraw, version_withdraw
 from education.services.workflow import (
-    leaflet_retire,
+    approval_statement,
     version_approve_and_publish,
     version_discard,
     version_send_back,
@@ -68,12 +79,15 @@ __all__ = [
     "EmailNotSent",
     "HelpSignData",
     "NotPermitted",
+    "RecallNotices",
     "ReviewReminderReport",
     "Shared",
+    "StaleApproval",
     "StaleEdit",
     "TooManyEmails",
     "WorkflowError",
     "add_months",
+    "approval_statement",
     "available_actions",
     "can_approve",
     "can_edit",
@@ -86,8 +100,10 @@ __all__ = [
     "handout_record",
     "is_contributor",
     "leaflet_create",
-    "leaflet_retire",
+    "leaflet_withdraw",
     "leaflet_update",
+    "recall_notify_staff",
+    "recall_revoke_links",
     "review_reminders_send",
     "share_link_count_view",
     "share_link_create",
@@ -104,4 +120,5 @@ __all__ = [
     "version_send_back",
     "version_submit",
     "version_translation_catch_up",
+    "version_withdraw",
 ]

@@ -15,7 +15,14 @@ def lock_version(version: LeafletVersion) -> LeafletVersion:
 
 
 def record_event(
-    *, version: LeafletVersion, user, action: str, from_status: str, comment: str = "", content: dict | None = None
+    *,
+    version: LeafletVersion,
+    user,
+    action: str,
+    from_status: str,
+    comment: str = "",
+    content: dict | None = None,
+    attestation: str | None = None,
 ) -> AuditEvent:
     """Append one event to the version's history, with its status change and fingerprint as they are now."""
     return AuditEvent.objects.create(
@@ -28,6 +35,7 @@ def record_event(
         content_hash=version.content_hash,
         comment=comment,
         content=content,
+        attestation=attestation,
     )
 
 

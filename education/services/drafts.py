@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from education.content import sanitise_body
-from education.models import AuditEvent, HelpSign, Leaflet, LeafletVersion
+from education.models import AuditEvent, HelpSign, Leaflet, LeafletVersion, VersionContributor
 from education.services.common import fingerprint, lock_version, note_contributor, record_event
 from education.services.errors import StaleEdit, WorkflowError
 from education.services.permissions import can_edit, require
@@ -59,6 +59,18 @@ def _replace_help_signs(version: LeafletVersion, help_signs: list[HelpSignData])
     )
 
 
+def _count_source_contributors(*, version: LeafletVersion, source: LeafletVersion) -> None:
+    """Whoever wrote the text a draft starts from counts as a contributor of the draft (four-eyes rule), so
+    nobody can approve their own words by passing them through a copy. From an approved source, its own
+    authors; from a source nobody independent approved (a discarded draft, a version still in review), every
+    contributor it had, inherited ones included, since none of that text has been reviewed."""
+    people = source.contributors.all() if source.approved_by_id is None else source.contributors.filter(via=None)
+    user_ids = {source.created_by_id, *people.values_list("user_id", flat=True)} - {version.created_by_id}
+    VersionContributor.objects.bulk_create(
+        VersionContributor(version=version, user_id=user_id, via=source) for user_id in sorted(user_ids)
+    )
+
+
 @transaction.atomic
 def version_create_draft(
     *,
@@ -77,6 +89,12 @@ def version_create_draft(
         raise WorkflowError(_("A draft can only be copied from a version of the same leaflet and language."))
     if translation_of is not None and (translation_of.leaflet_id != leaflet.pk or translation_of.language == language):
         raise WorkflowError(_("A translation must translate a version of the same leaflet in another language."))
+    for source_version in (based_on, translation_of):
+        if source_version is not None and source_version.status == Status.DISCARDED:
+            raise WorkflowError(
+                _("Version %(number)d was discarded, so a new draft cannot start from it.")
+                % {"number": source_version.number}
+            )
     open_version = leaflet.versions.filter(language=language, status__in=LeafletVersion.OPEN_STATUSES).first()
     if open_version is not None:
         raise WorkflowError(
@@ -104,6 +122,8 @@ def version_create_draft(
     if source is not None:
         _replace_help_signs(version, [HelpSignData(s.urgency, s.text) for s in source.help_signs.all()])
     note_contributor(version, user)
+    if source is not None:
+        _count_source_contributors(version=version, source=source)
     version.content_hash = fingerprint(version)
     version.save(update_fields=["content_hash"])
     comment = (

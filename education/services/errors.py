@@ -16,6 +16,10 @@ class StaleEdit(WorkflowError):
     """Someone else saved the draft after this user opened it."""
 
 
+class StaleApproval(WorkflowError):
+    """The version's text changed after the approver opened it: what they read is not what would be published."""
+
+
 class AlreadyShared(WorkflowError):
     """This share form was already used to make a link (a refreshed or repeated submission)."""
 

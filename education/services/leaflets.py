@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from education.models import Leaflet
+from education.models import Leaflet, LeafletChange
 from education.services.errors import WorkflowError
 from education.services.permissions import require
 
@@ -44,10 +44,37 @@ LEAFLET_EDITABLE_FIELDS = ("name", "topic", "tags", "review_interval_months", "o
 
 @transaction.atomic
 def leaflet_update(*, leaflet: Leaflet, user: AbstractBaseUser, changed: list[str]) -> Leaflet:
-    """Save changes to a leaflet's name, topic, tags, review interval or owner. The address never changes."""
+    """Save changes to a leaflet's name, topic, tags, review interval or owner, each recorded with its value
+    before and after (topic and tags are shown to patients on the index and searched). These details are not
+    clinical text, so they need no sign-off. The address never changes."""
     require(user.is_active and user.has_perm("education.change_leaflet"), _("You may not change leaflets."))
     fields = [name for name in changed if name in LEAFLET_EDITABLE_FIELDS]
-    if fields:
-        leaflet.full_clean()
-        leaflet.save(update_fields=fields)
+    if not fields:
+        return leaflet
+    saved = Leaflet.objects.select_for_update().get(pk=leaflet.pk)
+    if leaflet.slug != saved.slug:
+        raise WorkflowError(_("A leaflet's address never changes: patients' links and QR codes use it."))
+    leaflet.full_clean()
+    changes = [
+        (name, _shown(saved, name), _shown(leaflet, name))
+        for name in fields
+        if getattr(saved, _column(name)) != getattr(leaflet, _column(name))
+    ]
+    if changes:
+        leaflet.save(update_fields=[name for name, _before, _after in changes])
+        LeafletChange.objects.bulk_create(
+            LeafletChange(leaflet=leaflet, actor=user, field=name, before=before, after=after)
+            for name, before, after in changes
+        )
     return leaflet
+
+
+def _column(name: str) -> str:
+    return Leaflet._meta.get_field(name).attname  # owner -> owner_id: compare ids, not loaded users
+
+
+def _shown(leaflet: Leaflet, name: str) -> str:
+    value = getattr(leaflet, name)
+    if name == "owner":
+        return value.get_username() if value is not None else ""
+    return str(value)[:300]

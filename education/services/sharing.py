@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -55,6 +56,8 @@ def handout_record(
         raise WorkflowError(_("Unknown handout channel %(channel)s.") % {"channel": channel})
     if not versions:
         raise WorkflowError(_("A handout needs at least one leaflet."))
+    if any(version.withdrawn_at is not None for version in versions):
+        raise WorkflowError(_("A withdrawn version cannot be handed out."))
     options = dict(options or {})
     unknown = set(options) - HANDOUT_OPTION_KEYS
     if unknown:
@@ -116,9 +119,14 @@ def share_link_revoke(*, link, user):
     return link
 
 
-def share_link_count_view(*, link) -> None:
-    """Add one to the link's aggregate view count (nothing about the visitor is stored)."""
-    ShareLink.objects.filter(pk=link.pk).update(view_count=F("view_count") + 1)
+def share_link_count_view(*, link, after_withdrawal: bool = False) -> None:
+    """Add one to the link's aggregate view count, or to its count of visits after its version was withdrawn
+    (nothing about the visitor is stored)."""
+    if after_withdrawal:
+        count = Coalesce(F("views_after_withdrawal"), 0) + 1
+        ShareLink.objects.filter(pk=link.pk).update(views_after_withdrawal=count)
+    else:
+        ShareLink.objects.filter(pk=link.pk).update(view_count=F("view_count") + 1)
 
 
 def emails_sent_last_hour(*, user) -> int:

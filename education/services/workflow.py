@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from education import signals
 from education.content import content_data
-from education.models import AuditEvent, Leaflet, LeafletVersion
+from education.models import AuditEvent, LeafletVersion
 from education.services.common import add_months, fingerprint, lock_version, record_event
 from education.services.drafts import CHANGE_NOTE_PROMPT
-from education.services.errors import NotPermitted, WorkflowError
-from education.services.permissions import can_approve, can_retire, can_submit, is_contributor, may_discard, require
+from education.services.errors import NotPermitted, StaleApproval, WorkflowError
+from education.services.permissions import can_approve, can_submit, is_contributor, may_discard, require
 
 Status = LeafletVersion.Status
 
@@ -72,11 +72,21 @@ def version_send_back(*, version: LeafletVersion, user: AbstractBaseUser, commen
     return version
 
 
+def approval_statement() -> str:
+    """The statement an approver signs, in the language of the screen they sign it on."""
+    return _("I have reviewed this text for clinical accuracy and it is suitable for patients.")
+
+
 @transaction.atomic
 def version_approve_and_publish(
-    *, version: LeafletVersion, user: AbstractBaseUser, comment: str = ""
+    *, version: LeafletVersion, user: AbstractBaseUser, content_hash: str, attested: bool, comment: str = ""
 ) -> LeafletVersion:
-    """Sign off a version in review and publish it, retiring the version it replaces in the same transaction."""
+    """Sign off a version in review and publish it, retiring the version it replaces in the same transaction.
+
+    `content_hash` is the fingerprint of the text the approver read (the review page carries it): if the
+    version changed since, even if it was sent back and resubmitted, nothing is published and StaleApproval
+    says to read it again. `attested` is the approver's tick on the approval statement, which is kept in
+    the history with their name."""
     require(can_approve(user), _("Only clinical approvers can approve a version."))
     version = lock_version(version)
     if version.status != Status.IN_REVIEW:
@@ -85,6 +95,16 @@ def version_approve_and_publish(
         raise NotPermitted(
             _("You wrote or edited this version, so another clinician must approve it (four-eyes rule).")
         )
+    current = fingerprint(version)
+    if not content_hash or content_hash != current or content_hash != version.content_hash:
+        raise StaleApproval(
+            _(
+                "The text of this version changed after you opened it, so it was not approved. "
+                "Read it again, then approve the text you have read."
+            )
+        )
+    if not attested:
+        raise WorkflowError(_("Tick the statement to confirm you have reviewed this text before approving it."))
     now = timezone.now()
     previous = LeafletVersion.objects.filter(
         leaflet_id=version.leaflet_id, language=version.language, status=Status.PUBLISHED
@@ -108,38 +128,16 @@ def version_approve_and_publish(
     version.content_hash = fingerprint(version)
     version.save()
     record_event(
-        version=version, user=user, action=AuditEvent.Action.PUBLISHED, from_status=Status.IN_REVIEW, comment=comment
+        version=version,
+        user=user,
+        action=AuditEvent.Action.PUBLISHED,
+        from_status=Status.IN_REVIEW,
+        comment=comment,
+        attestation=approval_statement(),
     )
     # The published handout never changes: render it once the publication is committed, not on first request.
     transaction.on_commit(lambda: signals.version_published.send(sender=LeafletVersion, version_id=version.pk))
     return version
-
-
-@transaction.atomic
-def leaflet_retire(
-    *, leaflet: Leaflet, user: AbstractBaseUser, comment: str, language: str | None = None
-) -> list[LeafletVersion]:
-    """Withdraw a leaflet from patients: retire its published version (in one language, or all)."""
-    require(can_retire(user), _("Only clinical approvers can retire a leaflet."))
-    if not (comment or "").strip():
-        raise WorkflowError(_("Say why the leaflet is retired."))
-    Leaflet.objects.select_for_update().get(pk=leaflet.pk)
-    published = leaflet.versions.filter(status=Status.PUBLISHED)
-    if language:
-        published = published.filter(language=language)
-    retired = []
-    now = timezone.now()
-    for version in published:
-        version.status = Status.RETIRED
-        version.retired_at = now
-        version.save(update_fields=["status", "retired_at", "updated_at"])
-        record_event(
-            version=version, user=user, action=AuditEvent.Action.RETIRED, from_status=Status.PUBLISHED, comment=comment
-        )
-        retired.append(version)
-    if not retired:
-        raise WorkflowError(_("This leaflet has no published version to retire."))
-    return retired
 
 
 @transaction.atomic

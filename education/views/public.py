@@ -119,6 +119,28 @@ def _leaflet_page(request, version, *, clinic, language, how="link", newer, avai
     return _render_in(request, language, "education/leaflet_detail.html", context)
 
 
+def _current_version_url(version) -> str | None:
+    """The address of the version patients should read instead (the published one in the same language)."""
+    number = selectors.published_numbers(slug=version.leaflet.slug).get(version.language)
+    if number is None:
+        return None
+    path = reverse("education:leaflet_version", kwargs={"slug": version.leaflet.slug, "number": number})
+    return f"{path}?lang={version.language}"
+
+
+def _withdrawn(request, *, clinic, language: str, withdrawn_on=None, current_url=None):
+    """410 Gone with a notice: what was withdrawn, by whom and when, not to follow it, and who to call."""
+    context = {"clinic": clinic, "withdrawn_on": withdrawn_on, "current_url": current_url}
+    return _render_in(request, language, "education/leaflet_withdrawn.html", context, status=410)
+
+
+def _version_withdrawn(request, version, *, clinic, language: str):
+    return _withdrawn(
+        request, clinic=clinic, language=language, withdrawn_on=version.withdrawn_at,
+        current_url=_current_version_url(version),
+    )  # fmt: skip
+
+
 @require_safe
 def leaflet_current(request, slug: str):
     clinic, error = _clinic_from_request(request)
@@ -128,7 +150,8 @@ def leaflet_current(request, slug: str):
     published = {version.language: version for version in selectors.published_of_leaflet(slug=slug)}
     if not published:
         if selectors.leaflet_was_withdrawn(slug=slug):
-            return _render_in(request, language, "education/leaflet_withdrawn.html", {"clinic": clinic}, status=410)
+            withdrawn_on = selectors.last_withdrawn_at(slug=slug)
+            return _withdrawn(request, clinic=clinic, language=language, withdrawn_on=withdrawn_on)
         raise Http404("No published leaflet at this address.")
     for code in [*languages.fallback_order(wanted=language, clinic=clinic), *published]:
         if code in published:
@@ -155,6 +178,8 @@ def leaflet_version(request, slug: str, number: int):
             break
     if version is None:
         raise Http404("No published version with this number.")
+    if version.is_withdrawn:
+        return _version_withdrawn(request, version, clinic=clinic, language=language)
     numbers = selectors.published_numbers(slug=slug)
     newer = None
     if version.status == version.Status.RETIRED and version.language in numbers:
@@ -175,9 +200,14 @@ def share_page(request, token: str):
     link = selectors.valid_share_link(token=token)
     if link is None:
         return _private_response(render(request, "404.html", {"clinic": selectors.default_clinic()}, status=404))
+    version = link.version
+    if version.is_withdrawn:
+        if request.method == "GET":
+            services.share_link_count_view(link=link, after_withdrawal=True)
+        response = _version_withdrawn(request, version, clinic=link.clinic, language=version.language)
+        return _private_response(response)
     if request.method == "GET":
         services.share_link_count_view(link=link)
-    version = link.version
     newer = None
     if version.status == version.Status.RETIRED:
         numbers = selectors.published_numbers(slug=version.leaflet.slug)
@@ -217,8 +247,8 @@ def leaflet_handout(request, slug: str):
             break
     if version is None:
         if selectors.leaflet_was_withdrawn(slug=slug):
-            context = {"clinic": selectors.default_clinic()}
-            return render(request, "education/leaflet_withdrawn.html", context, status=410)
+            withdrawn_on = selectors.last_withdrawn_at(slug=slug)
+            return _withdrawn(request, clinic=clinic, language=language, withdrawn_on=withdrawn_on)
         raise Http404("No published leaflet at this address.")
     try:
         response = handout_pdf_response(versions=[version], clinic=clinic, options=query.options)
@@ -242,6 +272,9 @@ def share_handout(request, token: str):
     except BadHandoutQuery as bad:
         context = {"clinic": link.clinic, "errors": bad.errors}
         return _private_response(render(request, "education/pdf/bad_request.html", context, status=400))
+    if link.version.is_withdrawn:
+        response = _version_withdrawn(request, link.version, clinic=link.clinic, language=link.version.language)
+        return _private_response(response)
     try:
         response = handout_pdf_response(versions=[link.version], clinic=link.clinic, options=query.options)
     except pdf.HandoutError:

@@ -88,3 +88,52 @@ def test_a_copied_draft_cannot_be_submitted_until_its_change_note_is_written(pub
         services.version_submit(version=draft, user=editor)
     factories.edit(draft, user=editor, change_note="Clearer wording in the summary.")
     assert services.version_submit(version=draft, user=editor).status == Status.IN_REVIEW
+
+
+# --- text laundered through a copy ------------------------------------------------------------------------
+
+
+def test_a_draft_cannot_start_from_a_discarded_version(published, editor, approver):
+    """Issue 11, gap 2: the approver edits a draft, discards it, and the editor copies it."""
+    third = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
+    factories.edit(third, user=approver, summary="Text the approver wrote.")
+    services.version_discard(version=third, user=approver)
+    third.refresh_from_db()
+    with pytest.raises(services.WorkflowError, match="was discarded"):
+        services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=third)
+
+
+def test_whoever_wrote_the_copied_text_counts_as_a_contributor_of_the_copy(published, editor, approver):
+    """Text an approver wrote in an unreviewed version stays theirs in every copy: they cannot approve it."""
+    other = factories.make_approver()
+    # The approver writes the text of a version that nobody independent approves...
+    second = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
+    factories.edit(second, user=approver, summary="Text the approver wrote.")
+    services.version_submit(version=second, user=editor)
+    services.version_approve_and_publish(
+        version=second, user=other, content_hash=factories.shown_hash(second), attested=True
+    )
+    second.refresh_from_db()
+    # ... and an editor copies the published version: the approver who wrote it may not sign off the copy.
+    third = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=second)
+    inherited = third.contributors.exclude(via=None)
+    assert {c.user for c in inherited} == {approver} and {c.via for c in inherited} == {second}
+    assert services.is_contributor(version=third, user=approver)
+    factories.edit(third, user=editor, change_note="Third version.")
+    services.version_submit(version=third, user=editor)
+    with pytest.raises(services.NotPermitted):
+        services.version_approve_and_publish(
+            version=third, user=approver, content_hash=factories.shown_hash(third), attested=True
+        )
+    # The one who approved the copied text did not write it, so may review the copy.
+    assert not services.is_contributor(version=third, user=other)
+
+
+def test_contributors_of_an_unreviewed_source_carry_through_every_copy(leaflet, editor, approver):
+    """A first translation copies a version still in review: everyone who wrote that one counts."""
+    english = factories.make_draft(leaflet=leaflet, author=editor)
+    factories.edit(english, user=approver, summary="The approver's words.")
+    english = services.version_submit(version=english, user=editor)
+    french = services.version_create_draft(leaflet=leaflet, user=editor, language="fr", translation_of=english)
+    assert services.is_contributor(version=french, user=approver)
+    assert services.is_contributor(version=french, user=editor)

@@ -70,7 +70,7 @@ def due(people):
     later, _version = publish(people=people, slug="later-leaflet", months=24)
     factories.make_draft(author=people["owner"], leaflet=factories.make_leaflet(user=people["owner"], slug="drafty"))
     withdrawn, _version = publish(people=people, slug="withdrawn-leaflet", months=1, days_ago=100)
-    services.leaflet_retire(leaflet=withdrawn, user=people["approver"], comment="No longer used")
+    services.leaflet_withdraw(leaflet=withdrawn, user=people["approver"], reason="No longer used")
     return {"overdue": (overdue, overdue_version), "soon": (soon, soon_version)}
 
 

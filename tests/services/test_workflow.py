@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_full_life_of_a_version(draft, editor, approver):
     services.version_submit(version=draft, user=editor)
-    published = services.version_approve_and_publish(version=draft, user=approver, comment="Looks right.")
+    published = services.version_approve_and_publish(version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver, comment="Looks right.")
     assert published.status == Status.PUBLISHED
     assert published.approved_by == approver
     assert published.published_at is not None
@@ -39,7 +39,7 @@ def test_publishing_retires_the_previous_version_in_the_same_transaction(publish
     ]
     second = factories.edit(second, user=editor, title="Milia: updated")
     services.version_submit(version=second, user=editor)
-    services.version_approve_and_publish(version=second, user=other_approver)
+    services.version_approve_and_publish(version=second, content_hash=factories.shown_hash(second), attested=True, user=other_approver)
     published.refresh_from_db()
     assert published.status == Status.RETIRED
     assert published.retired_at is not None
@@ -61,7 +61,7 @@ def test_add_months_handles_month_ends():
 def test_nobody_approves_their_own_version(leaflet, approver):
     version = factories.make_in_review(leaflet=leaflet, author=approver)
     with pytest.raises(services.NotPermitted, match="four-eyes"):
-        services.version_approve_and_publish(version=version, user=approver)
+        services.version_approve_and_publish(version=version, content_hash=factories.shown_hash(version), attested=True, user=approver)
     version.refresh_from_db()
     assert version.status == Status.IN_REVIEW
 
@@ -69,15 +69,15 @@ def test_nobody_approves_their_own_version(leaflet, approver):
 def test_superusers_cannot_approve_their_own_version_either(leaflet, superuser):
     version = factories.make_in_review(leaflet=leaflet, author=superuser)
     with pytest.raises(services.NotPermitted):
-        services.version_approve_and_publish(version=version, user=superuser)
+        services.version_approve_and_publish(version=version, content_hash=factories.shown_hash(version), attested=True, user=superuser)
 
 
 def test_an_approver_who_edited_a_draft_cannot_approve_it(draft, editor, approver, other_approver):
     factories.edit(draft, user=approver, summary="Edited by the approver.")
     services.version_submit(version=draft, user=editor)
     with pytest.raises(services.NotPermitted):
-        services.version_approve_and_publish(version=draft, user=approver)
-    services.version_approve_and_publish(version=draft, user=other_approver)
+        services.version_approve_and_publish(version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver)
+    services.version_approve_and_publish(version=draft, content_hash=factories.shown_hash(draft), attested=True, user=other_approver)
 
 
 def test_send_back_needs_a_comment_and_returns_the_version_to_draft(in_review, approver):
@@ -105,7 +105,7 @@ def test_illegal_transitions_are_refused_and_change_nothing(request, fixture, se
     version = request.getfixturevalue(fixture)
     before = (version.status, AuditEvent.objects.count())
     call = {
-        "approve": lambda: services.version_approve_and_publish(version=version, user=other_approver),
+        "approve": lambda: services.version_approve_and_publish(version=version, content_hash=factories.shown_hash(version), attested=True, user=other_approver),
         "send_back": lambda: services.version_send_back(version=version, user=other_approver, comment="x"),
         "submit": lambda: services.version_submit(version=version, user=editor),
         "discard": lambda: services.version_discard(version=version, user=other_approver),
@@ -135,11 +135,37 @@ def test_an_editor_cannot_discard_someone_elses_draft(draft):
         services.version_discard(version=draft, user=factories.make_editor())
 
 
-def test_retiring_a_leaflet_withdraws_it(published, approver):
-    with pytest.raises(services.WorkflowError, match="why"):
-        services.leaflet_retire(leaflet=published.leaflet, user=approver, comment="")
-    services.leaflet_retire(leaflet=published.leaflet, user=approver, comment="Advice changed")
-    published.refresh_from_db()
-    assert published.status == Status.RETIRED
-    with pytest.raises(services.WorkflowError, match="no published version"):
-        services.leaflet_retire(leaflet=published.leaflet, user=approver, comment="again")
+# --- approval names the text it approves --------------------------------------------------------------------
+
+
+def test_an_approval_of_text_that_changed_since_it_was_read_is_refused(in_review, editor, approver):
+    """Issue 11, gap 1: the approver opens text A; it is sent back, changed to B and resubmitted; the approve
+    form still showing A must not publish B."""
+    shown_to_approver = factories.shown_hash(in_review)
+    services.version_send_back(version=in_review, user=factories.make_approver(), comment="Shorter, please.")
+    factories.edit(in_review, user=editor, summary="Text B, which nobody has reviewed.")
+    services.version_submit(version=in_review, user=editor)
+    with pytest.raises(services.StaleApproval, match="changed after you opened it"):
+        services.version_approve_and_publish(
+            version=in_review, user=approver, content_hash=shown_to_approver, attested=True
+        )
+    in_review.refresh_from_db()
+    assert in_review.status == Status.IN_REVIEW and in_review.approved_by is None
+    with pytest.raises(services.StaleApproval):
+        services.version_approve_and_publish(version=in_review, user=approver, content_hash="", attested=True)
+    services.version_approve_and_publish(
+        version=in_review, user=approver, content_hash=factories.shown_hash(in_review), attested=True
+    )
+
+
+def test_approval_needs_the_statement_ticked_and_keeps_it_in_the_history(in_review, approver):
+    with pytest.raises(services.WorkflowError, match="Tick the statement"):
+        services.version_approve_and_publish(
+            version=in_review, user=approver, content_hash=factories.shown_hash(in_review), attested=False
+        )
+    published = services.version_approve_and_publish(
+        version=in_review, user=approver, content_hash=factories.shown_hash(in_review), attested=True
+    )
+    event = AuditEvent.objects.get(version=published, action="published")
+    assert event.actor == approver
+    assert event.attestation == "I have reviewed this text for clinical accuracy and it is suitable for patients."

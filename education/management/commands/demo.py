@@ -99,7 +99,11 @@ class Command(BaseCommand):
                 continue
             published.append(
                 services.version_approve_and_publish(
-                    version=version, user=approver, comment="Demo: approved for the fictional demo clinic."
+                    version=version,
+                    user=approver,
+                    content_hash=version.content_hash,
+                    attested=True,
+                    comment="Demo: approved for the fictional demo clinic.",
                 )
             )
         return published

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import models
@@ -175,24 +174,13 @@ class LeafletAdmin(admin.ModelAdmin):
             messages.error(request, _("Choose a language for the new draft."))
             return HttpResponseRedirect(back)
         language = form.cleaned_data["language"]
-        based_on = None
-        if form.cleaned_data.get("based_on"):
-            based_on = leaflet.versions.filter(pk=form.cleaned_data["based_on"]).first()
-            if based_on is None:
-                messages.error(request, _("That version does not belong to this leaflet."))
-                return HttpResponseRedirect(back)
-        else:
-            based_on = (
-                leaflet.versions.filter(language=language).exclude(status=Status.DISCARDED).order_by("-number").first()
+        try:
+            based_on, translation_of = selectors.draft_sources(
+                leaflet=leaflet, language=language, based_on_id=form.cleaned_data.get("based_on")
             )
-        translation_of = None
-        if based_on is not None and based_on.translation_of_id is not None:
-            # A copy of an earlier translation translates what that one did: if the source has moved on since,
-            # the draft says "Translation out of date" until someone brings it up to date.
-            translation_of = based_on.translation_of
-        elif language != settings.LANGUAGE_CODE:
-            # A first translation translates the source-language version patients see now.
-            translation_of = leaflet.versions.filter(language=settings.LANGUAGE_CODE, status=Status.PUBLISHED).first()
+        except LeafletVersion.DoesNotExist:
+            messages.error(request, _("That version does not belong to this leaflet."))
+            return HttpResponseRedirect(back)
         try:
             version = services.version_create_draft(
                 leaflet=leaflet,

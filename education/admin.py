@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
@@ -46,6 +48,16 @@ def _submitted_content(form, context) -> ContentSnapshot:
         references=form.data.get("references", ""),
         signs=signs,
     )
+
+
+@contextmanager
+def not_permitted_as_403():
+    """Answer a service's NotPermitted with 403 Forbidden and the service's reason: the one place that
+    translates it, so that it alone changes when services.NotPermitted becomes a PermissionDenied itself."""
+    try:
+        yield
+    except services.NotPermitted as error:
+        raise PermissionDenied(str(error)) from error
 
 
 def _version_url(version: LeafletVersion) -> str:
@@ -182,15 +194,14 @@ class LeafletAdmin(admin.ModelAdmin):
             messages.error(request, _("That version does not belong to this leaflet."))
             return HttpResponseRedirect(back)
         try:
-            version = services.version_create_draft(
-                leaflet=leaflet,
-                user=request.user,
-                language=language,
-                based_on=based_on,
-                translation_of=translation_of,
-            )
-        except services.NotPermitted as error:
-            raise PermissionDenied(str(error)) from error
+            with not_permitted_as_403():
+                version = services.version_create_draft(
+                    leaflet=leaflet,
+                    user=request.user,
+                    language=language,
+                    based_on=based_on,
+                    translation_of=translation_of,
+                )
         except services.WorkflowError as error:
             messages.error(request, str(error))
             return HttpResponseRedirect(back)
@@ -428,12 +439,9 @@ class LeafletVersionAdmin(admin.ModelAdmin):
                 )
                 return HttpResponseRedirect(request.path)
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.StaleEdit as error:
-            messages.error(request, str(error))
-        except services.NotPermitted as error:
-            raise PermissionDenied(str(error)) from error
-        except services.WorkflowError as error:
+            with not_permitted_as_403():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as error:  # a stale edit too: someone else saved the draft meanwhile
             messages.error(request, str(error))
         return HttpResponseRedirect(request.path)
 
@@ -523,9 +531,8 @@ class LeafletVersionAdmin(admin.ModelAdmin):
         else:
             raise Http404
         try:
-            service(user=request.user, comment=comment, **kwargs)
-        except services.NotPermitted as error:
-            raise PermissionDenied(str(error)) from error
+            with not_permitted_as_403():
+                service(user=request.user, comment=comment, **kwargs)
         except services.WorkflowError as error:
             messages.error(request, str(error))
         else:

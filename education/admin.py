@@ -60,6 +60,23 @@ def not_permitted_as_403():
         raise PermissionDenied(str(error)) from error
 
 
+def history_page(model_admin, request, object_id, *, events) -> TemplateResponse:
+    """The audit trail of one leaflet or version (`events(obj)`), oldest first, for staff who may see it.
+
+    Django's own history page lists the admin log; this one lists the audit events every service records."""
+    obj = model_admin.get_object(request, object_id)
+    if obj is None or not model_admin.has_view_permission(request, obj):
+        raise Http404
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "object": obj,
+        "events": events(obj),
+        "title": _("History: %(name)s") % {"name": obj},
+    }
+    return TemplateResponse(request, model_admin.object_history_template, context)
+
+
 def _version_url(version: LeafletVersion) -> str:
     return reverse("admin:education_leafletversion_change", args=[version.pk])
 
@@ -231,17 +248,7 @@ class LeafletAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/education/leaflet/retire.html", context)
 
     def history_view(self, request, object_id, extra_context=None):
-        leaflet = self.get_object(request, object_id)
-        if leaflet is None or not self.has_view_permission(request, leaflet):
-            raise Http404
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "object": leaflet,
-            "events": selectors.leaflet_events(leaflet),
-            "title": _("History: %(name)s") % {"name": leaflet},
-        }
-        return TemplateResponse(request, self.object_history_template, context)
+        return history_page(self, request, object_id, events=selectors.leaflet_events)
 
 
 # --- versions ---------------------------------------------------------------------------------------------
@@ -614,17 +621,7 @@ class LeafletVersionAdmin(admin.ModelAdmin):
         return response
 
     def history_view(self, request, object_id, extra_context=None):
-        version = self.get_object(request, object_id)
-        if version is None or not self.has_view_permission(request, version):
-            raise Http404
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "object": version,
-            "events": selectors.version_events(version),
-            "title": _("History: %(version)s") % {"version": version},
-        }
-        return TemplateResponse(request, self.object_history_template, context)
+        return history_page(self, request, object_id, events=selectors.version_events)
 
 
 class ShareLinkStatusFilter(admin.SimpleListFilter):

@@ -266,6 +266,19 @@ def test_history_page_lists_each_event_with_who_did_it_and_the_comment(client, i
     assert "Accurate and clear; approved." in rows[-1]
 
 
+def test_a_leaflets_history_page_lists_the_events_of_all_its_versions(client, published, editor):
+    second = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
+    client.force_login(editor)
+
+    response = client.get(reverse("admin:education_leaflet_history", args=[published.leaflet_id]))
+
+    assert response.status_code == 200
+    assert response.context["title"] == f"History: {published.leaflet}"
+    assert [event.version for event in response.context["events"]][-1] == second
+    assert "Approved and published" in page(response) and "<td>v2 (en)</td>" in page(response)
+    assert client.get(reverse("admin:education_leaflet_history", args=[999999])).status_code == 404
+
+
 def test_send_back_needs_a_comment_and_records_it(client, in_review, approver):
     client.force_login(approver)
 

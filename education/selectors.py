@@ -6,6 +6,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -305,3 +306,30 @@ def recall_report(*, version: LeafletVersion) -> list[RecallLine]:
                 )
             )
     return sorted(lines, key=lambda line: line.at)
+
+
+def draft_sources(
+    *, leaflet: Leaflet, language: str, based_on_id: int | None = None
+) -> tuple[LeafletVersion | None, LeafletVersion | None]:
+    """What a new draft of a leaflet in a language starts from: (the version it copies, the version it translates).
+
+    It copies the version asked for, looked up among all the leaflet's versions (LeafletVersion.DoesNotExist
+    when it is not one of them; the service refuses one in another language); else the latest version in its
+    language that was not discarded; else nothing, and the first draft starts empty. A copy of a translation
+    translates what that one did, so if the source has moved on since, the draft says "translation out of date"
+    until someone brings it up to date. Otherwise a draft in another language than the clinic's source language
+    translates the source-language version patients see now, if there is one.
+    """
+    if based_on_id:
+        based_on = leaflet.versions.filter(pk=based_on_id).first()
+        if based_on is None:
+            raise LeafletVersion.DoesNotExist(f"Version {based_on_id} is not one of {leaflet.slug}'s.")
+    else:
+        based_on = (
+            leaflet.versions.filter(language=language).exclude(status=Status.DISCARDED).order_by("-number").first()
+        )
+    if based_on is not None and based_on.translation_of_id is not None:
+        return based_on, based_on.translation_of
+    if language != settings.LANGUAGE_CODE:
+        return based_on, leaflet.versions.filter(language=settings.LANGUAGE_CODE, status=Status.PUBLISHED).first()
+    return based_on, None

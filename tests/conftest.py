@@ -46,7 +46,9 @@ def in_review(draft, editor):
 def published(in_review, approver):
     from education import services
 
-    return services.version_approve_and_publish(version=in_review, content_hash=factories.shown_hash(in_review), attested=True, user=approver)
+    return services.version_approve_and_publish(
+        version=in_review, content_hash=factories.shown_hash(in_review), attested=True, user=approver
+    )
 
 
 @pytest.fixture(autouse=True)

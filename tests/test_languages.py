@@ -31,7 +31,9 @@ def french(published, editor, other_approver):
         help_signs=[services.HelpSignData("urgent", "Le bouton devient rouge et douloureux.")],
     )
     services.version_submit(version=draft, user=editor)
-    return services.version_approve_and_publish(version=draft, content_hash=factories.shown_hash(draft), attested=True, user=other_approver)
+    return services.version_approve_and_publish(
+        version=draft, content_hash=factories.shown_hash(draft), attested=True, user=other_approver
+    )
 
 
 @pytest.fixture
@@ -165,9 +167,16 @@ def test_a_translation_has_its_own_four_eyes_sign_off(published, editor):
     factories.edit(draft, user=editor, title="Grains de milium")
     services.version_submit(version=draft, user=editor)
     with pytest.raises(services.NotPermitted):
-        services.version_approve_and_publish(version=draft, content_hash=factories.shown_hash(draft), attested=True, user=editor)
+        services.version_approve_and_publish(
+            version=draft, content_hash=factories.shown_hash(draft), attested=True, user=editor
+        )
     translator_approver = factories.make_approver()  # did not write or edit the translation
-    assert services.version_approve_and_publish(version=draft, content_hash=factories.shown_hash(draft), attested=True, user=translator_approver).status == "published"
+    assert (
+        services.version_approve_and_publish(
+            version=draft, content_hash=factories.shown_hash(draft), attested=True, user=translator_approver
+        ).status
+        == "published"
+    )
 
 
 def test_publishing_a_new_source_version_marks_translations_out_of_date(french, editor, other_approver, client):
@@ -176,7 +185,9 @@ def test_publishing_a_new_source_version_marks_translations_out_of_date(french, 
     second = services.version_create_draft(leaflet=source.leaflet, user=editor, based_on=source)
     factories.edit(second, user=editor, title="Milia: updated advice")
     services.version_submit(version=second, user=editor)
-    services.version_approve_and_publish(version=second, content_hash=factories.shown_hash(second), attested=True, user=factories.make_approver())
+    services.version_approve_and_publish(
+        version=second, content_hash=factories.shown_hash(second), attested=True, user=factories.make_approver()
+    )
     assert french.newer_source().pk == second.pk
     client.force_login(other_approver)
     page = client.get(f"/admin/education/leafletversion/{french.pk}/change/").content.decode()
@@ -200,7 +211,9 @@ def test_a_new_draft_of_an_old_translation_stays_out_of_date_until_brought_up_to
     second = services.version_create_draft(leaflet=source.leaflet, user=editor, based_on=source)
     factories.edit(second, user=editor, title="Milia: updated advice")
     services.version_submit(version=second, user=editor)
-    services.version_approve_and_publish(version=second, content_hash=factories.shown_hash(second), attested=True, user=factories.make_approver())
+    services.version_approve_and_publish(
+        version=second, content_hash=factories.shown_hash(second), attested=True, user=factories.make_approver()
+    )
 
     client.force_login(editor)
     client.post(f"/admin/education/leaflet/{source.leaflet_id}/new-draft/", {"language": "fr"})

@@ -288,7 +288,13 @@ def test_bad_options_and_too_many_leaflets_are_refused(leaflet_version):
 def starter_versions(editor, approver):
     """The three starter leaflets in English and French, published (as the demo command does)."""
     return [
-        services.version_approve_and_publish(version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver, comment="Checked for the test.")
+        services.version_approve_and_publish(
+            version=draft,
+            content_hash=factories.shown_hash(draft),
+            attested=True,
+            user=approver,
+            comment="Checked for the test.",
+        )
         for draft in services.starter_leaflets_load(author=editor)
     ]
 
@@ -552,7 +558,9 @@ def test_publication_renders_the_handout_once_the_transaction_commits(
     in_review, approver, clinic, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        version = services.version_approve_and_publish(version=in_review, content_hash=factories.shown_hash(in_review), attested=True, user=approver)
+        version = services.version_approve_and_publish(
+            version=in_review, content_hash=factories.shown_hash(in_review), attested=True, user=approver
+        )
         assert stored_handouts() == []  # nothing before the commit
     assert len(callbacks) == 1
     version = LeafletVersion.objects.get(pk=version.pk)
@@ -580,7 +588,9 @@ def test_a_failed_render_after_publication_never_undoes_the_publication(
 
     monkeypatch.setattr(pdf, "html_to_pdf", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        version = services.version_approve_and_publish(version=in_review, content_hash=factories.shown_hash(in_review), attested=True, user=approver)
+        version = services.version_approve_and_publish(
+            version=in_review, content_hash=factories.shown_hash(in_review), attested=True, user=approver
+        )
     assert LeafletVersion.objects.get(pk=version.pk).status == LeafletVersion.Status.PUBLISHED
     assert stored_handouts() == []
     assert "Could not pre-render the handout" in caplog.text

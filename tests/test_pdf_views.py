@@ -264,7 +264,7 @@ def test_the_admin_links_to_print_handouts_and_counts_how_often_a_version_was_ha
     client, published, editor, clinic
 ):
     services.handout_record(versions=[published], channel="print", clinic=clinic, user=editor)
-    services.handout_record(versions=[published], channel="download", clinic=clinic)
+    services.handout_record(versions=[published], channel="qr", clinic=clinic, user=editor)
     client.force_login(editor)
     page = client.get(reverse("admin:education_leafletversion_change", args=[published.pk])).content.decode()
     assert f"{STAFF_URL}?version={published.pk}" in page

@@ -185,7 +185,9 @@ def test_publishing_shows_at_once_despite_the_cache(page_cache, client, publishe
     draft = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
     factories.edit(draft, user=editor, title="Milia: a new title", change_note="Clearer title")
     services.version_submit(version=draft, user=editor)
-    services.version_approve_and_publish(version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver)
+    services.version_approve_and_publish(
+        version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver
+    )
     assert "Milia: a new title" in client.get("/leaflets/milia-test/").content.decode()
 
 
@@ -227,7 +229,9 @@ def test_the_public_handout_is_cached_and_a_new_version_shows_at_once(
     draft = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
     factories.edit(draft, user=editor, title="Milia: a new title", change_note="Clearer title")
     services.version_submit(version=draft, user=editor)
-    services.version_approve_and_publish(version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver)
+    services.version_approve_and_publish(
+        version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver
+    )
     assert client.get("/leaflets/milia-test/handout.pdf").content != first.content
 
 

@@ -68,7 +68,9 @@ def test_a_link_to_a_superseded_version_offers_the_newer_one(client, link_and_to
     second = services.version_create_draft(leaflet=link.version.leaflet, user=editor, based_on=link.version)
     factories.edit(second, user=editor, title="Milia: second version")
     services.version_submit(version=second, user=editor)
-    services.version_approve_and_publish(version=second, content_hash=factories.shown_hash(second), attested=True, user=other_approver)
+    services.version_approve_and_publish(
+        version=second, content_hash=factories.shown_hash(second), attested=True, user=other_approver
+    )
     text = client.get(f"/s/{token}/").content.decode()
     assert "Milia: small white bumps" in text  # still the version the patient was given
     assert "A newer version of this leaflet is available." in text
@@ -415,7 +417,9 @@ def test_a_bad_or_stale_version_in_the_address_chooses_nothing_and_says_so(
         second = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
         factories.edit(second, user=editor, title="Milia: second version")
         services.version_submit(version=second, user=editor)
-        services.version_approve_and_publish(version=second, content_hash=factories.shown_hash(second), attested=True, user=factories.make_approver())
+        services.version_approve_and_publish(
+            version=second, content_hash=factories.shown_hash(second), attested=True, user=factories.make_approver()
+        )
         asked = str(old)
     client.force_login(editor)
     response = client.get(SHARE_URL, {"version": asked})
@@ -446,11 +450,15 @@ def out_of_date_french(published, editor, other_approver):
     )
     factories.edit(draft, user=editor, title="Grains de milium", summary="Une fiche courte.")
     services.version_submit(version=draft, user=editor)
-    french = services.version_approve_and_publish(version=draft, content_hash=factories.shown_hash(draft), attested=True, user=other_approver)
+    french = services.version_approve_and_publish(
+        version=draft, content_hash=factories.shown_hash(draft), attested=True, user=other_approver
+    )
     second = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
     factories.edit(second, user=editor, title="Milia: second version")
     services.version_submit(version=second, user=editor)
-    services.version_approve_and_publish(version=second, content_hash=factories.shown_hash(second), attested=True, user=factories.make_approver())
+    services.version_approve_and_publish(
+        version=second, content_hash=factories.shown_hash(second), attested=True, user=factories.make_approver()
+    )
     return french
 
 
@@ -465,7 +473,9 @@ def test_an_out_of_date_translation_is_marked_in_the_choices(
     )
     factories.edit(up_to_date, user=editor, title="Autre fiche")
     services.version_submit(version=up_to_date, user=editor)
-    services.version_approve_and_publish(version=up_to_date, content_hash=factories.shown_hash(up_to_date), attested=True, user=factories.make_approver())
+    services.version_approve_and_publish(
+        version=up_to_date, content_hash=factories.shown_hash(up_to_date), attested=True, user=factories.make_approver()
+    )
     client.force_login(editor)
     with django_assert_max_num_queries(8):  # no query per choice
         text = client.get(SHARE_URL).content.decode()

@@ -65,14 +65,18 @@ def test_an_out_of_date_translation_is_marked_on_the_handout_page(
     )
     factories.edit(draft, user=editor, title="Grains de milium", summary="Une fiche courte.")
     services.version_submit(version=draft, user=editor)
-    services.version_approve_and_publish(version=draft, content_hash=factories.shown_hash(draft), attested=True, user=other_approver)
+    services.version_approve_and_publish(
+        version=draft, content_hash=factories.shown_hash(draft), attested=True, user=other_approver
+    )
     client.force_login(editor)
     text = client.get(STAFF_URL).content.decode()
     assert "translation out of date" not in text  # up to date so far
     second = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
     factories.edit(second, user=editor, title="Milia: second version")
     services.version_submit(version=second, user=editor)
-    services.version_approve_and_publish(version=second, content_hash=factories.shown_hash(second), attested=True, user=factories.make_approver())
+    services.version_approve_and_publish(
+        version=second, content_hash=factories.shown_hash(second), attested=True, user=factories.make_approver()
+    )
     with django_assert_max_num_queries(9):  # no query per choice
         text = client.get(STAFF_URL).content.decode()
     assert re.search(r"Grains de milium \(v1, français\) — translation out of date\s*</label>", text)

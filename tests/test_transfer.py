@@ -80,7 +80,9 @@ def history():
     v2 = services.version_send_back(version=v2, user=claire, comment="Add the routine sign back, please.")
     v2 = factories.edit(v2, user=erin, help_signs=[Sign("routine", "Still there"), Sign("emergency", "High fever")])
     v2 = services.version_submit(version=v2, user=erin, comment="Done")
-    v2 = services.version_approve_and_publish(version=v2, content_hash=factories.shown_hash(v2), attested=True, user=omar, comment="Approved")  # retires v1
+    v2 = services.version_approve_and_publish(
+        version=v2, content_hash=factories.shown_hash(v2), attested=True, user=omar, comment="Approved"
+    )  # retires v1
     v3 = services.version_create_draft(leaflet=milia, user=erin, based_on=v2)
     factories.edit(v3, user=eddie, summary="A draft two people edited.")
     french = services.version_create_draft(leaflet=milia, user=erin, language="fr", translation_of=v2)

@@ -49,7 +49,9 @@ def test_a_retired_version_says_a_newer_one_exists(client, published, editor, ot
     second = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
     factories.edit(second, user=editor, title="Milia: version two")
     services.version_submit(version=second, user=editor)
-    services.version_approve_and_publish(version=second, content_hash=factories.shown_hash(second), attested=True, user=other_approver)
+    services.version_approve_and_publish(
+        version=second, content_hash=factories.shown_hash(second), attested=True, user=other_approver
+    )
     old = client.get("/leaflets/milia-test/v1/")
     assert old.status_code == 200
     text = old.content.decode()
@@ -101,7 +103,9 @@ def test_body_html_is_sanitised_again_on_the_way_out(client, leaflet, editor, ap
         body='<h2>Care</h2><script>alert("x")</script><p onclick="steal()">Keep clean.</p><img src="http://127.0.0.1:9/x">'
     )
     services.version_submit(version=draft, user=editor)
-    services.version_approve_and_publish(version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver)
+    services.version_approve_and_publish(
+        version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver
+    )
     text = client.get("/leaflets/milia-test/").content.decode()
     assert "<h2>Care</h2>" in text and "<p>Keep clean.</p>" in text
     assert "alert(" not in text and "steal()" not in text and "127.0.0.1:9" not in text

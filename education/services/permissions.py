@@ -61,8 +61,8 @@ def available_actions(*, version: LeafletVersion, user) -> list[str]:
         actions.append("send_back")
     if version.status in LeafletVersion.OPEN_STATUSES and may_discard(version=version, user=user):
         actions.append("discard")
-    if version.status == Status.PUBLISHED and can_retire(user):
-        actions.append("retire")
+    if version.status in LeafletVersion.PUBLIC_STATUSES and version.withdrawn_at is None and can_retire(user):
+        actions.append("withdraw")
     if version.status != Status.DISCARDED and can_edit(user):
         open_exists = LeafletVersion.objects.filter(
             leaflet_id=version.leaflet_id, language=version.language, status__in=LeafletVersion.OPEN_STATUSES

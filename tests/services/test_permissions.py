@@ -13,10 +13,14 @@ pytestmark = pytest.mark.django_db
 def test_editors_cannot_approve_send_back_or_retire(in_review, editor, approver):
     other_editor = factories.make_editor()
     with pytest.raises(services.NotPermitted):
-        services.version_approve_and_publish(version=in_review, content_hash=factories.shown_hash(in_review), attested=True, user=other_editor)
+        services.version_approve_and_publish(
+            version=in_review, content_hash=factories.shown_hash(in_review), attested=True, user=other_editor
+        )
     with pytest.raises(services.NotPermitted):
         services.version_send_back(version=in_review, user=other_editor, comment="no")
-    published = services.version_approve_and_publish(version=in_review, content_hash=factories.shown_hash(in_review), attested=True, user=approver)
+    published = services.version_approve_and_publish(
+        version=in_review, content_hash=factories.shown_hash(in_review), attested=True, user=approver
+    )
     with pytest.raises(services.NotPermitted):
         services.leaflet_withdraw(leaflet=published.leaflet, user=other_editor, reason="no")
 
@@ -36,6 +40,8 @@ def test_users_without_a_role_cannot_write(leaflet):
 def test_available_actions_match_role_and_state(in_review, editor, approver):
     assert services.available_actions(version=in_review, user=editor) == ["discard"]
     assert services.available_actions(version=in_review, user=approver) == ["approve", "send_back", "discard"]
-    published = services.version_approve_and_publish(version=in_review, content_hash=factories.shown_hash(in_review), attested=True, user=approver)
+    published = services.version_approve_and_publish(
+        version=in_review, content_hash=factories.shown_hash(in_review), attested=True, user=approver
+    )
     assert services.available_actions(version=published, user=approver) == ["retire", "new_draft"]
     assert services.available_actions(version=published, user=editor) == ["new_draft"]

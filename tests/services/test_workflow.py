@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_full_life_of_a_version(draft, editor, approver):
     services.version_submit(version=draft, user=editor)
-    published = services.version_approve_and_publish(version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver, comment="Looks right.")
+    published = services.version_approve_and_publish(
+        version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver, comment="Looks right."
+    )
     assert published.status == Status.PUBLISHED
     assert published.approved_by == approver
     assert published.published_at is not None
@@ -39,7 +41,9 @@ def test_publishing_retires_the_previous_version_in_the_same_transaction(publish
     ]
     second = factories.edit(second, user=editor, title="Milia: updated")
     services.version_submit(version=second, user=editor)
-    services.version_approve_and_publish(version=second, content_hash=factories.shown_hash(second), attested=True, user=other_approver)
+    services.version_approve_and_publish(
+        version=second, content_hash=factories.shown_hash(second), attested=True, user=other_approver
+    )
     published.refresh_from_db()
     assert published.status == Status.RETIRED
     assert published.retired_at is not None
@@ -61,7 +65,9 @@ def test_add_months_handles_month_ends():
 def test_nobody_approves_their_own_version(leaflet, approver):
     version = factories.make_in_review(leaflet=leaflet, author=approver)
     with pytest.raises(services.NotPermitted, match="four-eyes"):
-        services.version_approve_and_publish(version=version, content_hash=factories.shown_hash(version), attested=True, user=approver)
+        services.version_approve_and_publish(
+            version=version, content_hash=factories.shown_hash(version), attested=True, user=approver
+        )
     version.refresh_from_db()
     assert version.status == Status.IN_REVIEW
 
@@ -69,15 +75,21 @@ def test_nobody_approves_their_own_version(leaflet, approver):
 def test_superusers_cannot_approve_their_own_version_either(leaflet, superuser):
     version = factories.make_in_review(leaflet=leaflet, author=superuser)
     with pytest.raises(services.NotPermitted):
-        services.version_approve_and_publish(version=version, content_hash=factories.shown_hash(version), attested=True, user=superuser)
+        services.version_approve_and_publish(
+            version=version, content_hash=factories.shown_hash(version), attested=True, user=superuser
+        )
 
 
 def test_an_approver_who_edited_a_draft_cannot_approve_it(draft, editor, approver, other_approver):
     factories.edit(draft, user=approver, summary="Edited by the approver.")
     services.version_submit(version=draft, user=editor)
     with pytest.raises(services.NotPermitted):
-        services.version_approve_and_publish(version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver)
-    services.version_approve_and_publish(version=draft, content_hash=factories.shown_hash(draft), attested=True, user=other_approver)
+        services.version_approve_and_publish(
+            version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver
+        )
+    services.version_approve_and_publish(
+        version=draft, content_hash=factories.shown_hash(draft), attested=True, user=other_approver
+    )
 
 
 def test_send_back_needs_a_comment_and_returns_the_version_to_draft(in_review, approver):
@@ -105,7 +117,9 @@ def test_illegal_transitions_are_refused_and_change_nothing(request, fixture, se
     version = request.getfixturevalue(fixture)
     before = (version.status, AuditEvent.objects.count())
     call = {
-        "approve": lambda: services.version_approve_and_publish(version=version, content_hash=factories.shown_hash(version), attested=True, user=other_approver),
+        "approve": lambda: services.version_approve_and_publish(
+            version=version, content_hash=factories.shown_hash(version), attested=True, user=other_approver
+        ),
         "send_back": lambda: services.version_send_back(version=version, user=other_approver, comment="x"),
         "submit": lambda: services.version_submit(version=version, user=editor),
         "discard": lambda: services.version_discard(version=version, user=other_approver),

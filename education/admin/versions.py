@@ -1,0 +1,313 @@
+"""Leaflet versions: writing a draft (with its "when to get help" signs), reading any version, and the links
+to its sign-off steps, comparisons, preview and history."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import models
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from education import selectors, services
+from education.admin import common
+from education.admin.views import compare, history, preview, recall, workflow
+from education.content import (
+    READABILITY_TARGET_GRADE,
+    READING_EASE_TARGET,
+    ContentSnapshot,
+    compare_versions,
+    readability,
+)
+from education.forms import CommentForm, LeafletVersionForm
+from education.models import HelpSign, LeafletVersion
+
+Status = LeafletVersion.Status
+
+
+def _submitted_content(form, context) -> ContentSnapshot:
+    """The text a member of staff sent in a form that could not be saved."""
+    signs = []
+    for inline in context.get("inline_admin_formsets", []):
+        for sign_form in inline.formset.forms:
+            data = getattr(sign_form, "cleaned_data", None) or {}
+            if data.get("text") and not data.get("DELETE"):
+                signs.append((data.get("urgency", ""), data["text"]))
+    return ContentSnapshot(
+        title=form.data.get("title", ""),
+        summary=form.data.get("summary", ""),
+        body=form.data.get("body", ""),
+        references=form.data.get("references", ""),
+        signs=signs,
+    )
+
+
+class HelpSignInline(admin.TabularInline):
+    model = HelpSign
+    fields = ["urgency", "text"]
+    extra = 1
+    max_num = services.MAX_HELP_SIGNS
+    verbose_name_plural = gettext_lazy("When to get help (one sign per row; patients see them grouped by urgency)")
+    # A sign is a sentence or two: a box that shows it whole (admin-extra.css hides the row captions that
+    # would repeat each sign above its own box).
+    formfield_overrides = {models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 70})}}
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and obj.status == Status.DRAFT and services.can_edit(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is not None and obj.status == Status.DRAFT and services.can_edit(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and obj.status == Status.DRAFT and services.can_edit(request.user)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is not None and obj.status == Status.DRAFT else 0
+
+
+@admin.register(LeafletVersion)
+class LeafletVersionAdmin(admin.ModelAdmin):
+    form = LeafletVersionForm
+    inlines = [HelpSignInline]
+    # Django's "View on site" would lead drafts to a 404; public versions have "Patient page" (change_form.html).
+    view_on_site = False
+    list_display = [
+        "title", "leaflet", "number", "language", "status", "translation", "created_by", "approved_by", "review_due",
+        "handed_out",
+    ]  # fmt: skip
+    list_filter = ["status", "language", "leaflet"]
+    search_fields = ["title", "leaflet__name", "leaflet__slug"]
+    list_select_related = ["leaflet", "created_by", "approved_by"]
+    change_form_template = "admin/education/leafletversion/change_form.html"
+    object_history_template = "admin/education/history.html"
+    DRAFT_FIELDSETS = [
+        (None, {"fields": ["leaflet", "number", "language", "status", "readability"]}),
+        (gettext_lazy("Patient-facing content"), {"fields": ["title", "summary", "body", "references"]}),
+        (gettext_lazy("For the reviewer"), {"fields": ["change_note", "seen_revision"]}),
+    ]
+    READ_FIELDSETS = [
+        (None, {"fields": ["leaflet", "number", "language", "status", "readability"]}),
+        (gettext_lazy("Patient-facing content"), {"fields": ["title", "summary", "rendered_body", "references"]}),
+        (
+            gettext_lazy("Sign-off"),
+            {
+                "fields": [
+                    "change_note", "created_by", "contributor_names", "approved_by", "approved_at", "published_at",
+                    "retired_at", "review_due", "based_on", "translation_of", "content_hash", "handed_out",
+                ]
+            },
+        ),
+    ]  # fmt: skip
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and self.has_change_permission(request, obj):
+            return self.DRAFT_FIELDSETS
+        return self.READ_FIELDSETS
+
+    def get_readonly_fields(self, request, obj=None):
+        base = ["leaflet", "number", "language", "status", "readability"]
+        if obj is not None and self.has_change_permission(request, obj):
+            return base
+        return [*base, "title", "summary", "rendered_body", "references", "change_note", "created_by",
+                "contributor_names", "approved_by", "approved_at", "published_at", "retired_at", "review_due",
+                "based_on", "translation_of", "content_hash", "handed_out"]  # fmt: skip
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("leaflet", "created_by", "approved_by")
+            .with_translation_state()
+            .annotate(handed_out_count=Count("handout_items"))
+        )
+
+    @admin.display(description=gettext_lazy("translation"), boolean=False)
+    def translation(self, obj):
+        if obj.translation_of_id is None:
+            return "–"
+        if getattr(obj, "source_is_newer", False) and obj.status in (*LeafletVersion.OPEN_STATUSES, Status.PUBLISHED):
+            return format_html('<strong class="overdue">{}</strong>', _("out of date"))
+        return _("up to date")
+
+    def has_add_permission(self, request):
+        return False  # drafts are started from the leaflet's page, so they always belong to a leaflet
+
+    def has_change_permission(self, request, obj=None):
+        if not services.can_edit(request.user):
+            return False
+        return obj is None or obj.status == Status.DRAFT
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # versions are discarded or retired, never deleted
+
+    @admin.display(description=gettext_lazy("readability"))
+    def readability(self, obj):
+        score = readability(
+            title=obj.title,
+            summary=obj.summary,
+            body=obj.body,
+            help_signs=[sign.text for sign in obj.help_signs.all()],
+            language=obj.language,
+        )
+        if score.score is None:
+            if score.words < 10:
+                return _("Not enough text to measure yet.")
+            return _("Readability is not measured for this language (%(words)d words).") % {"words": score.words}
+        if score.formula == "flesch-kincaid":
+            name, target = (
+                _("Flesch-Kincaid grade"),
+                _("target %(grade)d or lower") % {"grade": READABILITY_TARGET_GRADE},
+            )
+            advice = _("ABOVE the target: use shorter sentences and words")
+        else:
+            name, target = (
+                _("Flesch reading ease for this language"),
+                _("target %(score)d or higher") % {"score": READING_EASE_TARGET},
+            )
+            advice = _("BELOW the target: use shorter sentences and words")
+        verdict = _("meets the target") if score.meets_target else advice
+        return format_html(
+            "{} <strong>{}</strong> ({}) – {}; {} {}",
+            name,
+            f"{score.score:.1f}",
+            target,
+            verdict,
+            score.words,
+            _("words"),
+        )
+
+    @admin.display(description=gettext_lazy("body"))
+    def rendered_body(self, obj):
+        return format_html('<div class="leaflet-body-preview">{}</div>', obj.body_html())
+
+    @admin.display(description=gettext_lazy("written or edited by"))
+    def contributor_names(self, obj):
+        return ", ".join(str(c.user) for c in obj.contributors.select_related("user"))
+
+    @admin.display(description=gettext_lazy("handed out"), ordering="handed_out_count")
+    def handed_out(self, obj):
+        """How often patients got this version (printed, downloaded or sent), linking to the records."""
+        count = getattr(obj, "handed_out_count", None)
+        if count is None:
+            count = obj.handout_items.count()
+        if not count:
+            return "0"
+        url = reverse("admin:education_handout_changelist") + f"?versions__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, count)
+
+    def save_model(self, request, obj, form, change):
+        """Saving happens in save_related, once the signs are known, through the service."""
+
+    def save_related(self, request, form, formsets, change):
+        signs = []
+        for formset in formsets:
+            for sign_form in formset.forms:
+                data = getattr(sign_form, "cleaned_data", None)
+                if not data or data.get("DELETE"):
+                    continue
+                signs.append(services.HelpSignData(urgency=data.get("urgency", ""), text=data.get("text", "")))
+        cleaned = form.cleaned_data
+        services.version_edit_draft(
+            version=form.instance,
+            user=request.user,
+            expected_revision=cleaned["seen_revision"],
+            title=cleaned["title"],
+            summary=cleaned["summary"],
+            body=cleaned["body"],
+            references=cleaned.get("references", ""),
+            change_note=cleaned["change_note"],
+            help_signs=signs,
+        )
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The signs are saved by the service (not formset.save()) and recorded in the audit trail.
+        return super().construct_change_message(request, form, [], add)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id and services.can_edit(request.user):
+            version = self.get_object(request, object_id)
+            if version is not None and version.status != Status.DRAFT:
+                # Someone submitted or published it while this user was editing: say so, keep nothing half-done.
+                messages.error(
+                    request,
+                    _("Not saved: this version is now %(status)s and can no longer be edited.")
+                    % {"status": version.get_status_display()},
+                )
+                return HttpResponseRedirect(request.path)
+        try:
+            with common.not_permitted_as_403():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as error:  # a stale edit too: someone else saved the draft meanwhile
+            messages.error(request, str(error))
+        return HttpResponseRedirect(request.path)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = getattr(context.get("adminform"), "form", None)
+        if obj is not None and form is not None and form.is_bound and form.has_error(NON_FIELD_ERRORS, "stale"):
+            # Two people edited the same draft: show what the saved draft says against what this user sent,
+            # so nothing is lost and nothing is silently overwritten.
+            saved = LeafletVersion.objects.get(pk=obj.pk)  # the form has already written its data onto obj
+            context["conflict_lines"] = [
+                line for line in compare_versions(saved, _submitted_content(form, context)) if line.change != "same"
+            ]
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        version = self.get_object(request, object_id)
+        extra = {}
+        if version is not None:
+            compare_with = selectors.default_comparison(version)
+            open_version = version.status in LeafletVersion.OPEN_STATUSES
+            sent_back = selectors.last_sent_back(version) if open_version else None
+            extra = {
+                "version": version,
+                "workflow_actions": services.available_actions(version=version, user=request.user),
+                "comment_form": CommentForm(),
+                "compare_with": compare_with,
+                "newer_source": version.newer_source(),
+                "is_contributor": services.is_contributor(version=version, user=request.user),
+                "sent_back": sent_back if version.status == Status.DRAFT else None,
+                "sent_back_content": sent_back is not None and isinstance(sent_back.content, dict),
+                "approval_statement": services.approval_statement(),
+            }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/recall/",
+                self.admin_site.admin_view(partial(recall.recall_view, model_admin=self)),
+                name="education_leafletversion_recall",
+            ),
+            path(
+                "<int:pk>/workflow/<slug:action>/",
+                self.admin_site.admin_view(partial(workflow.workflow_view, model_admin=self)),
+                name="education_leafletversion_workflow",
+            ),
+            path(
+                "<int:pk>/compare/",
+                self.admin_site.admin_view(partial(compare.compare_view, model_admin=self)),
+                name="education_leafletversion_compare",
+            ),
+            path(
+                "<int:pk>/compare/sent-back/",
+                self.admin_site.admin_view(partial(compare.compare_sent_back_view, model_admin=self)),
+                name="education_leafletversion_compare_sent_back",
+            ),
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(partial(preview.preview_view, model_admin=self)),
+                name="education_leafletversion_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        return history.history_page(self, request, object_id, events=selectors.version_events)

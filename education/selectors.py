@@ -185,6 +185,11 @@ def leaflet_events(leaflet: Leaflet):
     return leaflet.events.select_related("actor", "version").order_by("at", "id")
 
 
+def leaflet_detail_changes(leaflet: Leaflet):
+    """Changes of the leaflet's own details (topic, tags, name, review interval, owner), oldest first."""
+    return leaflet.changes.select_related("actor").order_by("at", "id")
+
+
 def default_comparison(version: LeafletVersion) -> LeafletVersion | None:
     """What a version is compared with by default: a draft against the published version (else the one it
     was copied from); any other version against the one before it."""

@@ -131,4 +131,6 @@ class LeafletAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def history_view(self, request, object_id, extra_context=None):
-        return history.history_page(self, request, object_id, events=selectors.leaflet_events)
+        return history.history_page(
+            self, request, object_id, events=selectors.leaflet_events, detail_changes=selectors.leaflet_detail_changes
+        )

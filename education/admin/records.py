@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from education import services
 from education.admin.views import preview
-from education.models import AuditEvent, Handout, ReviewReminder, ShareLink
+from education.models import AuditEvent, Handout, LeafletChange, ReviewReminder, ShareLink
 
 
 class ShareLinkStatusFilter(admin.SimpleListFilter):
@@ -26,12 +26,16 @@ class ShareLinkStatusFilter(admin.SimpleListFilter):
             ("working", _("Working")),
             ("expired", _("Expired")),
             ("revoked", _("Revoked")),
+            ("withdrawn", _("Version withdrawn")),
         ]
 
     def queryset(self, request, queryset):
         now = timezone.now()
         if self.value() == "working":
-            return queryset.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+            live = queryset.filter(revoked_at__isnull=True, version__withdrawn_at__isnull=True)
+            return live.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        if self.value() == "withdrawn":
+            return queryset.filter(version__withdrawn_at__isnull=False)
         if self.value() == "expired":
             return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
         if self.value() == "revoked":
@@ -50,7 +54,7 @@ class ShareLinkAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("handouts")
+        return super().get_queryset(request).select_related("version__leaflet").prefetch_related("handouts")
 
     @admin.display(description=gettext_lazy("leaflet version"), ordering="version__leaflet__name")
     def leaflet_version(self, obj):
@@ -63,6 +67,10 @@ class ShareLinkAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("status"))
     def link_status(self, obj):
+        if obj.version.withdrawn_at is not None:
+            return _("Version withdrawn %(date)s: shows a notice, not the leaflet") % {
+                "date": date_format(timezone.localtime(obj.version.withdrawn_at), "j M Y")
+            }
         if obj.revoked_at:
             return _("Revoked %(date)s") % {"date": date_format(timezone.localtime(obj.revoked_at), "j M Y")}
         if obj.expires_at and obj.expires_at <= timezone.now():
@@ -73,6 +81,7 @@ class ShareLinkAdmin(admin.ModelAdmin):
 
     readonly_fields = [
         "version", "clinic", "created_by", "created_at", "expires_at", "revoked_at", "revoked_by", "view_count",
+        "views_after_withdrawal",
     ]  # fmt: skip
     fields = readonly_fields
     actions = ["revoke"]
@@ -108,6 +117,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LeafletChange)
+class LeafletChangeAdmin(ReadOnlyAdmin):
+    """Read-only: every change of a leaflet's topic, tags, name, review interval or owner."""
+
+    list_display = ["at", "leaflet", "field", "before", "after", "actor"]
+    list_filter = ["field", "leaflet"]
+    list_select_related = ["leaflet", "actor"]
+    date_hierarchy = "at"
 
 
 @admin.register(AuditEvent)

@@ -32,5 +32,17 @@ def test_a_leaflets_history_page_lists_the_events_of_all_its_versions(client, pu
     assert response.status_code == 200
     assert response.context["title"] == f"History: {published.leaflet}"
     assert [event.version for event in response.context["events"]][-1] == second
-    assert "Approved and published" in page(response) and "<td>v2 (en)</td>" in page(response)
+    html = page(response)
+    version_link = reverse("admin:education_leafletversion_change", args=[second.pk])
+    assert "Approved and published" in html and f'<a href="{version_link}">v2 (en)</a>' in html
     assert client.get(reverse("admin:education_leaflet_history", args=[999999])).status_code == 404
+
+
+def test_a_leaflets_history_lists_changes_to_its_details(client, published, editor):
+    leaflet = published.leaflet
+    leaflet.tags = "eyelids, spots"
+    services.leaflet_update(leaflet=leaflet, user=editor, changed=["tags"])
+    client.force_login(editor)
+    html = page(client.get(reverse("admin:education_leaflet_history", args=[leaflet.pk])))
+    assert "Changes to the leaflet&#x27;s details" in html or "Changes to the leaflet's details" in html
+    assert "<td>tags</td><td>–</td><td>eyelids, spots</td>" in html

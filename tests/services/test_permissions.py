@@ -43,5 +43,8 @@ def test_available_actions_match_role_and_state(in_review, editor, approver):
     published = services.version_approve_and_publish(
         version=in_review, content_hash=factories.shown_hash(in_review), attested=True, user=approver
     )
-    assert services.available_actions(version=published, user=approver) == ["retire", "new_draft"]
+    assert services.available_actions(version=published, user=approver) == ["withdraw", "new_draft"]
     assert services.available_actions(version=published, user=editor) == ["new_draft"]
+    services.version_withdraw(version=published, user=approver, reason="Wrong advice")
+    published.refresh_from_db()
+    assert services.available_actions(version=published, user=approver) == ["new_draft"]

@@ -9,7 +9,6 @@ from django.utils import timezone
 from clinic.models import Clinic
 from education import selectors, services
 from education.models import AuditEvent, ShareLink
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -17,6 +17,8 @@ from clinic.models import Clinic
 from education import pdf, services
 from education.management.commands.demo import DEMO_CLINIC
 from education.models import HelpSign, LeafletVersion
+from education.pdf import cache as pdf_cache
+from education.pdf import render as pdf_render
 from tests import factories
 from tests.pdf_checks import (
     Collect,
@@ -95,13 +97,13 @@ def site_url(settings):
 def render_count(monkeypatch):
     """Counts real renders (html_to_pdf calls) while still rendering."""
     calls = []
-    real = pdf.html_to_pdf
+    real = pdf_render.html_to_pdf
 
     def counting(html):
         calls.append(html)
         return real(html)
 
-    monkeypatch.setattr(pdf, "html_to_pdf", counting)
+    monkeypatch.setattr(pdf_render, "html_to_pdf", counting)
     return calls
 
 
@@ -485,8 +487,8 @@ def test_drafts_are_never_stored(draft, clinic, render_count):
 def test_a_template_change_never_serves_a_stale_handout(leaflet_version, clinic, render_count, tmp_path, monkeypatch):
     extra = tmp_path / "extra-layout-file.html"
     extra.write_text("one")
-    real_files = pdf._layout_files
-    monkeypatch.setattr(pdf, "_layout_files", lambda: [*real_files(), extra])
+    real_files = pdf_cache._layout_files
+    monkeypatch.setattr(pdf_cache, "_layout_files", lambda: [*real_files(), extra])
     render(leaflet_version, clinic)
     render(leaflet_version, clinic)
     assert len(render_count) == 1
@@ -496,7 +498,7 @@ def test_a_template_change_never_serves_a_stale_handout(leaflet_version, clinic,
 
 
 def test_the_layout_fingerprint_covers_the_template_stylesheet_and_fonts():
-    names = {path.name for path in pdf._layout_files()}
+    names = {path.name for path in pdf_cache._layout_files()}
     assert {"handout.html", "pdf.css", "AtkinsonHyperlegibleNext-Regular.ttf", "OFL.txt"} <= names
 
 
@@ -529,7 +531,7 @@ def test_a_failed_render_leaves_no_stored_file(leaflet_version, clinic, monkeypa
     def broken(html):
         raise pdf.HandoutError("WeasyPrint failed: MemoryError")
 
-    monkeypatch.setattr(pdf, "html_to_pdf", broken)
+    monkeypatch.setattr(pdf_render, "html_to_pdf", broken)
     with pytest.raises(pdf.HandoutError):
         render(leaflet_version, clinic)
     assert stored_handouts() == []
@@ -539,7 +541,7 @@ def test_a_failed_render_leaves_no_stored_file(leaflet_version, clinic, monkeypa
 def test_an_incomplete_stored_file_is_rendered_again(leaflet_version, clinic, render_count):
     data = render(leaflet_version, clinic)
     key = pdf.handout_cache_key(versions=[leaflet_version], clinic=clinic, options=pdf.HandoutOptions())
-    name = pdf._cache_name(key)
+    name = pdf_cache._cache_name(key)
     default_storage.delete(name)
     default_storage.save(name, ContentFile(data[: len(data) // 2]))
     assert render(leaflet_version, clinic) == data
@@ -557,15 +559,15 @@ def test_publication_renders_the_handout_once_the_transaction_commits(
     assert len(callbacks) == 1
     version = LeafletVersion.objects.get(pk=version.pk)
     key = pdf.handout_cache_key(versions=[version], clinic=clinic, options=pdf.HandoutOptions())
-    assert default_storage.exists(pdf._cache_name(key))
+    assert default_storage.exists(pdf_cache._cache_name(key))
 
 
 def test_one_font_configuration_and_stylesheet_serve_every_render(leaflet_version, clinic):
     pdf.render_handout(versions=[leaflet_version], clinic=clinic, options=pdf.HandoutOptions())
-    state = pdf._render_state()
+    state = pdf_render._render_state()
     pdf.render_handout(versions=[leaflet_version], clinic=clinic, options=pdf.HandoutOptions(large_print=True))
-    assert pdf._render_state() is state
-    assert state.font_config is pdf._render_state().font_config
+    assert pdf_render._render_state() is state
+    assert state.font_config is pdf_render._render_state().font_config
 
 
 def test_no_file_is_ever_embedded(leaflet_version, clinic):
@@ -578,7 +580,7 @@ def test_a_failed_render_after_publication_never_undoes_the_publication(
     def broken(html):
         raise pdf.HandoutError("WeasyPrint failed: OSError")
 
-    monkeypatch.setattr(pdf, "html_to_pdf", broken)
+    monkeypatch.setattr(pdf_render, "html_to_pdf", broken)
     with django_capture_on_commit_callbacks(execute=True):
         version = services.version_approve_and_publish(version=in_review, user=approver)
     assert LeafletVersion.objects.get(pk=version.pk).status == LeafletVersion.Status.PUBLISHED

@@ -248,7 +248,7 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Patient leaflets")
 # unless a shared cache is configured.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
 
-# --- PDF rendering limits (education/pdf.py) --------------------------------------------------------------
+# --- PDF rendering limits (education/pdf/render.py) -------------------------------------------------------
 # Seconds one handout may take to render before it is stopped, and the largest handout HTML accepted.
 HANDOUT_RENDER_TIMEOUT = env.int("HANDOUT_RENDER_TIMEOUT", default=20)
 HANDOUT_MAX_HTML_BYTES = env.int("HANDOUT_MAX_HTML_BYTES", default=1_000_000)

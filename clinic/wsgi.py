@@ -15,4 +15,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
 
 application = get_wsgi_application()
 
-import education.pdf  # noqa: E402, F401 - loaded now, not in a patient's request (see above)
+from education import pdf  # noqa: E402 - after the app is set up
+
+pdf.load()  # the renderer is loaded now, not in a patient's request (see above)

@@ -11,3 +11,4 @@ class EducationConfig(AppConfig):
         from education import jobs, signals
 
         signals.version_published.connect(jobs.prerender_published_handout, dispatch_uid="prerender-handout")
+        signals.version_withdrawn.connect(jobs.forget_withdrawn_handouts, dispatch_uid="forget-withdrawn-handouts")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic
-from education import languages, selectors
+from education import languages, pdf, selectors
 from education.content import sanitise_body
 from education.models import LeafletVersion
 
@@ -255,8 +255,6 @@ class HandoutForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from education import pdf
-
         super().__init__(*args, **kwargs)
         self.max_versions = pdf.MAX_VERSIONS
         self.fields["versions"].queryset = selectors.published_for_staff()

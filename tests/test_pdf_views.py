@@ -14,6 +14,7 @@ from django.urls import reverse
 from clinic.models import Clinic
 from education import pdf, services
 from education.models import Handout, LeafletVersion
+from education.pdf import render as pdf_render
 from tests import factories
 from tests.pdf_checks import Collect, page_sizes, whole_text
 
@@ -141,7 +142,7 @@ def test_a_render_failure_is_an_error_page_not_a_broken_file(client, published, 
     def broken(html):
         raise pdf.HandoutError("WeasyPrint failed: OSError")
 
-    monkeypatch.setattr(pdf, "html_to_pdf", broken)
+    monkeypatch.setattr(pdf_render, "html_to_pdf", broken)
     response = client.get(HANDOUT_URL)
     assert response.status_code == 503
     assert response["Content-Type"].startswith("text/html")

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from clinic.models import Clinic
 from clinic.security import client_ip_address
 from education import pdf, services
+from education.pdf import render as pdf_render
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -473,14 +474,14 @@ def _hang(html, state):
 def warm_renderer():
     """The app process's fonts and stylesheet, built before a test replaces the render function (building
     them renders once, in this process)."""
-    pdf._render_state()
+    pdf_render._render_state()
 
 
 def test_a_render_that_runs_too_long_is_stopped_and_nothing_is_stored(
     published, clinic, settings, monkeypatch, warm_renderer
 ):
     settings.HANDOUT_RENDER_TIMEOUT = 1
-    monkeypatch.setattr(pdf, "_write_pdf", _hang)  # the render process inherits the hang
+    monkeypatch.setattr(pdf_render, "_write_pdf", _hang)  # the render process inherits the hang
     started = time.monotonic()
     with pytest.raises(pdf.HandoutError, match="longer than 1 s"):
         pdf.handout_pdf(versions=[published], clinic=clinic, options=pdf.HandoutOptions())
@@ -491,7 +492,7 @@ def test_a_render_that_runs_too_long_is_stopped_and_nothing_is_stored(
 def test_a_render_process_that_dies_leaves_nothing_stored(published, clinic, monkeypatch, warm_renderer):
     import os
 
-    monkeypatch.setattr(pdf, "_write_pdf", lambda html, state: os._exit(9))
+    monkeypatch.setattr(pdf_render, "_write_pdf", lambda html, state: os._exit(9))
     with pytest.raises(pdf.HandoutError, match="without a result"):
         pdf.handout_pdf(versions=[published], clinic=clinic, options=pdf.HandoutOptions())
     assert _stored_handouts() == []
@@ -501,7 +502,7 @@ def test_a_timed_out_handout_is_a_clear_error_page_for_the_patient(
     client, published, clinic, settings, monkeypatch, warm_renderer
 ):
     settings.HANDOUT_RENDER_TIMEOUT = 1
-    monkeypatch.setattr(pdf, "_write_pdf", _hang)
+    monkeypatch.setattr(pdf_render, "_write_pdf", _hang)
     response = client.get("/leaflets/milia-test/handout.pdf")
     assert response.status_code == 503
     assert response["Content-Type"].startswith("text/html")
@@ -510,7 +511,7 @@ def test_a_timed_out_handout_is_a_clear_error_page_for_the_patient(
 
 def test_handout_html_over_the_size_limit_is_refused_before_rendering(published, clinic, settings, monkeypatch):
     settings.HANDOUT_MAX_HTML_BYTES = 2_000
-    monkeypatch.setattr(pdf, "_render_in_process", lambda *args: pytest.fail("rendered"))
+    monkeypatch.setattr(pdf_render, "_render_in_process", lambda *args: pytest.fail("rendered"))
     with pytest.raises(pdf.HandoutError, match="larger than 2000 bytes"):
         pdf.handout_pdf(versions=[published], clinic=clinic, options=pdf.HandoutOptions())
     assert _stored_handouts() == []
@@ -534,21 +535,21 @@ def test_warnings_in_the_render_process_reach_the_app_log(caplog):
 def test_one_render_process_serves_many_renders_and_is_replaced_in_time(monkeypatch):
     html = '<html lang="en"><body><p>Hello</p></body></html>'
     pdf.html_to_pdf(html)
-    first = pdf._render_process.process.pid
+    first = pdf_render._render_process.process.pid
     pdf.html_to_pdf(html)
-    assert pdf._render_process.process.pid == first  # kept between renders
-    monkeypatch.setattr(pdf, "RENDERS_PER_PROCESS", pdf._render_process.renders)
+    assert pdf_render._render_process.process.pid == first  # kept between renders
+    monkeypatch.setattr(pdf_render, "RENDERS_PER_PROCESS", pdf_render._render_process.renders)
     pdf.html_to_pdf(html)
-    assert pdf._render_process.process.pid != first  # replaced after RENDERS_PER_PROCESS renders
+    assert pdf_render._render_process.process.pid != first  # replaced after RENDERS_PER_PROCESS renders
 
 
 def test_a_stopped_render_process_is_replaced_for_the_next_render(settings, monkeypatch, warm_renderer):
     html = '<html lang="en"><body><p>Hello</p></body></html>'
     settings.HANDOUT_RENDER_TIMEOUT = 1
-    monkeypatch.setattr(pdf, "_write_pdf", _hang)
+    monkeypatch.setattr(pdf_render, "_write_pdf", _hang)
     with pytest.raises(pdf.HandoutError, match="longer than 1 s"):
         pdf.html_to_pdf(html)
-    assert pdf._render_process.process is None  # killed, not left running
+    assert pdf_render._render_process.process is None  # killed, not left running
     monkeypatch.undo()
     data, _errors = pdf.html_to_pdf(html)
     assert data.startswith(b"%PDF-")

@@ -3,13 +3,13 @@
 import socket
 from urllib.parse import urlsplit
 
-from education import pdf
+from education.pdf import render as pdf_render
 
 
 def test_a_request_that_starts_the_render_process_still_ends(demo, live_server):
     """The render process must not keep the connection of the request that forked it open: the browser or
     proxy would wait for that response to end. (Not a browser test: it lives here for the demo fixture.)"""
-    pdf._render_process.stop()  # the request below forks a new one
+    pdf_render._render_process.stop()  # the request below forks a new one
     address = urlsplit(live_server.url)
     with socket.create_connection((address.hostname, address.port), timeout=15) as connection:
         request = f"GET /leaflets/milia-overview/handout.pdf?paper=letter&large=1 HTTP/1.0\r\nHost: {address.hostname}\r\n\r\n"
@@ -19,4 +19,4 @@ def test_a_request_that_starts_the_render_process_still_ends(demo, live_server):
             received += chunk
     assert received.startswith(b"HTTP/1.1 200") and b"%PDF-" in received
     assert received.rstrip().endswith(b"%%EOF")
-    assert pdf._render_process.process is not None and pdf._render_process.process.is_alive()
+    assert pdf_render._render_process.process is not None and pdf_render._render_process.process.is_alive()

@@ -1,120 +1,23 @@
-"""Printed handouts: what the patient reads, what a screen reader and a phone camera find, and the cache.
+"""Printed handouts: what the patient reads, and what stays together on the page.
 
 Any warning or error WeasyPrint logs while rendering fails these tests.
 """
 
-import io
-import logging
 from html.parser import HTMLParser
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils import timezone, translation
-from PIL import Image
 
 from clinic.models import Clinic
 from education import pdf, services
 from education.management.commands.demo import DEMO_CLINIC
-from education.models import HelpSign, LeafletVersion
+from education.models import HelpSign
 from tests import factories
-from tests.pdf_checks import (
-    Collect,
-    embedded_files,
-    first_pages,
-    fonts,
-    page_sizes,
-    page_texts,
-    qr_codes,
-    structure,
-    text_sizes,
-    whole_text,
-)
+from tests.pdf.support import SIGNS, png_logo, render, stored_handouts
+from tests.pdf_checks import first_pages, page_sizes, page_texts, qr_codes, text_sizes, whole_text
 
-pytestmark = pytest.mark.django_db
-
-SIGNS = [
-    services.HelpSignData("routine", "The spot is still there after two weeks."),
-    services.HelpSignData("urgent", "The spot becomes red and sore."),
-    services.HelpSignData("emergency", "You have a high temperature and feel very unwell."),
-]
-
-
-@pytest.fixture(autouse=True)
-def weasyprint_stays_quiet():
-    """Any warning or error WeasyPrint logs while rendering fails the test."""
-    collector = Collect(logging.WARNING)
-    weasyprint_logger = logging.getLogger("weasyprint")
-    weasyprint_logger.addHandler(collector)
-    yield collector
-    weasyprint_logger.removeHandler(collector)
-    assert not collector.messages, f"WeasyPrint logged: {collector.messages}"
-
-
-def png_logo(colour="#0b5394") -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (240, 80), colour).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def clinic():
-    clinic = Clinic.objects.create(
-        name="Riverside Skin Clinic",
-        slug="riverside",
-        phone="01632 960 000",
-        email="clinic@example.org",
-        website="https://example.org",
-        address="1 Example Street\nRiverside RV1 0AA",
-        urgent_care_advice="Out of hours, call NHS 111. In an emergency, call 999.",
-        logo_alt_text="Riverside Skin Clinic: a blue river under a white arch",
-        is_default=True,
-    )
-    clinic.logo.save("riverside.png", ContentFile(png_logo()), save=True)
-    return clinic
-
-
-@pytest.fixture
-def leaflet_version(editor, approver):
-    return factories.make_published(
-        author=editor,
-        approver=approver,
-        title="Milia: small white bumps",
-        summary="What milia are and when to get help.",
-        help_signs=SIGNS,
-    )
-
-
-@pytest.fixture
-def site_url(settings):
-    settings.SITE_URL = "https://leaflets.example.org"
-    return settings.SITE_URL
-
-
-@pytest.fixture
-def render_count(monkeypatch):
-    """Counts real renders (html_to_pdf calls) while still rendering."""
-    calls = []
-    real = pdf.html_to_pdf
-
-    def counting(html):
-        calls.append(html)
-        return real(html)
-
-    monkeypatch.setattr(pdf, "html_to_pdf", counting)
-    return calls
-
-
-def stored_handouts() -> list[str]:
-    try:
-        folders, _files = default_storage.listdir(pdf.CACHE_DIR)
-    except FileNotFoundError:
-        return []
-    return [name for folder in folders for name in default_storage.listdir(f"{pdf.CACHE_DIR}/{folder}")[1]]
-
-
-def render(version, clinic=None, **options) -> bytes:
-    return pdf.handout_pdf(versions=[version], clinic=clinic, options=pdf.HandoutOptions(**options))
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("weasyprint_stays_quiet")]
 
 
 # --- what the patient reads -------------------------------------------------------------------------------
@@ -167,43 +70,6 @@ def test_the_qr_code_opens_this_exact_version_online(leaflet_version, clinic, si
     assert expected.split("://")[1] in whole_text(data)  # for those who type it
 
 
-def test_the_handout_is_tagged_pdf_ua_with_language_title_author_and_alt_texts(leaflet_version, clinic):
-    import pikepdf
-
-    data = render(leaflet_version, clinic)
-    with pikepdf.open(io.BytesIO(data)) as document:
-        assert str(document.Root.Lang) == "en"
-        assert bool(document.Root.MarkInfo.Marked) is True
-        assert bool(document.Root.ViewerPreferences.DisplayDocTitle) is True
-        assert str(document.docinfo.Title) == "Milia: small white bumps"
-        assert str(document.docinfo.Author) == "Riverside Skin Clinic"
-        with document.open_metadata() as xmp:
-            assert xmp["pdfuaid:part"] == "1"
-    tags = structure(data)
-    names = [tag for tag, _alt in tags]
-    assert {"/Document", "/H1", "/H2", "/H3", "/P", "/L", "/LI", "/Figure"} <= set(names)
-    qr_figure = tags.index(("/Figure", "QR code: opens version 1 of this leaflet online"))
-    assert names.index("/H1") < qr_figure  # the title is read before the QR code
-    alts = [alt for tag, alt in tags if tag == "/Figure"]
-    assert "Riverside Skin Clinic: a blue river under a white arch" in alts
-    assert "QR code: opens version 1 of this leaflet online" in alts
-
-
-def test_a_french_version_declares_its_language(editor, approver, clinic):
-    version = factories.make_published(author=editor, approver=approver, language="fr", title="Grains de milium")
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(render(version, clinic))) as document:
-        assert str(document.Root.Lang) == "fr"
-
-
-def test_only_the_shipped_font_is_used_and_it_is_embedded(leaflet_version, clinic):
-    used = fonts(render(leaflet_version, clinic))
-    assert used
-    assert all(name.startswith("Atkinson-Hyperlegible-Next") and embedded for name, embedded in used), used
-    assert {name for name, _embedded in used} >= {"Atkinson-Hyperlegible-Next", "Atkinson-Hyperlegible-Next-Bold"}
-
-
 def test_large_print_sets_the_body_at_16_points_or_more(leaflet_version, clinic):
     def body_size(data):
         sizes = dict(text_sizes(data, page=0))
@@ -252,12 +118,27 @@ def test_drafts_carry_a_watermark_on_every_page_and_published_versions_do_not(le
     assert "DRAFT" not in whole_text(render(leaflet_version, clinic))
 
 
-def test_a_retired_version_says_it_was_replaced(leaflet_version, clinic, approver):
-    services.leaflet_withdraw(leaflet=leaflet_version.leaflet, user=approver, reason="Withdrawn for review.")
+def test_a_superseded_version_says_it_was_replaced(leaflet_version, clinic, editor):
+    newer = services.version_create_draft(leaflet=leaflet_version.leaflet, user=editor, based_on=leaflet_version)
+    newer = factories.edit(newer, user=editor, summary="Version two.", change_note="Second.")
+    services.version_submit(version=newer, user=editor)
+    other = factories.make_approver()
+    services.version_approve_and_publish(
+        version=newer, user=other, content_hash=factories.shown_hash(newer), attested=True
+    )
     leaflet_version.refresh_from_db()
     text = whole_text(render(leaflet_version, clinic))
-    assert "This version has been replaced or withdrawn." in text
+    assert "A newer version of this leaflet has replaced this one." in text
     assert "DRAFT" not in text
+
+
+def test_a_withdrawn_version_is_never_printed(leaflet_version, clinic, approver):
+    services.leaflet_withdraw(leaflet=leaflet_version.leaflet, user=approver, reason="Withdrawn for review.")
+    leaflet_version.refresh_from_db()
+    with pytest.raises(ValueError, match="withdrawn"):
+        render(leaflet_version, clinic)
+    with pytest.raises(ValueError, match="withdrawn"):
+        pdf.render_handout(versions=[leaflet_version], clinic=clinic, options=pdf.HandoutOptions())
 
 
 def test_a_handout_without_a_clinic_still_prints(leaflet_version):
@@ -464,133 +345,3 @@ def test_the_clinics_urgent_care_advice_is_beside_the_cards_not_inside_one(leafl
     block = html[html.index('<section class="get-help"') : html.index('<section class="body"')]
     assert block.count(clinic.phone) == 1
     assert "clinic-contact" in classes_around(block, clinic.phone)
-
-
-# --- rendered once, served from storage -------------------------------------------------------------------
-
-
-def test_a_published_handout_is_rendered_once_then_served_from_storage(leaflet_version, clinic, render_count):
-    first = render(leaflet_version, clinic)
-    second = render(leaflet_version, clinic)
-    assert first == second
-    assert len(render_count) == 1
-    assert len(stored_handouts()) == 1
-    render(leaflet_version, clinic, large_print=True)  # other options: another handout
-    render(leaflet_version, clinic, paper="letter")
-    assert len(render_count) == 3
-    assert len(stored_handouts()) == 3
-
-
-def test_drafts_are_never_stored(draft, clinic, render_count):
-    render(draft, clinic)
-    render(draft, clinic)
-    assert len(render_count) == 2
-    assert stored_handouts() == []
-
-
-def test_a_template_change_never_serves_a_stale_handout(leaflet_version, clinic, render_count, tmp_path, monkeypatch):
-    extra = tmp_path / "extra-layout-file.html"
-    extra.write_text("one")
-    real_files = pdf._layout_files
-    monkeypatch.setattr(pdf, "_layout_files", lambda: [*real_files(), extra])
-    render(leaflet_version, clinic)
-    render(leaflet_version, clinic)
-    assert len(render_count) == 1
-    extra.write_text("two, a longer file")
-    render(leaflet_version, clinic)
-    assert len(render_count) == 2
-
-
-def test_the_layout_fingerprint_covers_the_template_stylesheet_and_fonts():
-    names = {path.name for path in pdf._layout_files()}
-    assert {"handout.html", "pdf.css", "AtkinsonHyperlegibleNext-Regular.ttf", "OFL.txt"} <= names
-
-
-def test_a_branding_change_renders_again(leaflet_version, clinic, render_count):
-    render(leaflet_version, clinic)
-    clinic.primary_colour = "#5a2d82"
-    clinic.save()
-    render(leaflet_version, clinic)
-    assert len(render_count) == 2
-    # The same logo name with new content (a file replaced in storage) is a new handout too.
-    name = clinic.logo.name
-    default_storage.delete(name)
-    default_storage.save(name, ContentFile(png_logo("#8a3b12")))
-    render(leaflet_version, clinic)
-    assert len(render_count) == 3
-    render(leaflet_version, clinic)
-    assert len(render_count) == 3
-
-
-def test_the_site_address_is_part_of_the_cache_key(leaflet_version, clinic, render_count, settings):
-    render(leaflet_version, clinic)
-    settings.SITE_URL = "https://another.example.org"
-    assert qr_codes(render(leaflet_version, clinic)) == [
-        f"https://another.example.org/leaflets/{leaflet_version.leaflet.slug}/v1/?lang=en"
-    ]
-    assert len(render_count) == 2
-
-
-def test_a_failed_render_leaves_no_stored_file(leaflet_version, clinic, monkeypatch, caplog):
-    def broken(html):
-        raise pdf.HandoutError("WeasyPrint failed: MemoryError")
-
-    monkeypatch.setattr(pdf, "html_to_pdf", broken)
-    with pytest.raises(pdf.HandoutError):
-        render(leaflet_version, clinic)
-    assert stored_handouts() == []
-    assert "Handout render failed" in caplog.text
-
-
-def test_an_incomplete_stored_file_is_rendered_again(leaflet_version, clinic, render_count):
-    data = render(leaflet_version, clinic)
-    key = pdf.handout_cache_key(versions=[leaflet_version], clinic=clinic, options=pdf.HandoutOptions())
-    name = pdf._cache_name(key)
-    default_storage.delete(name)
-    default_storage.save(name, ContentFile(data[: len(data) // 2]))
-    assert render(leaflet_version, clinic) == data
-    assert len(render_count) == 2
-    with default_storage.open(name) as stored:
-        assert stored.read() == data
-
-
-def test_publication_renders_the_handout_once_the_transaction_commits(
-    in_review, approver, clinic, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        version = services.version_approve_and_publish(
-            version=in_review, content_hash=factories.shown_hash(in_review), attested=True, user=approver
-        )
-        assert stored_handouts() == []  # nothing before the commit
-    assert len(callbacks) == 1
-    version = LeafletVersion.objects.get(pk=version.pk)
-    key = pdf.handout_cache_key(versions=[version], clinic=clinic, options=pdf.HandoutOptions())
-    assert default_storage.exists(pdf._cache_name(key))
-
-
-def test_one_font_configuration_and_stylesheet_serve_every_render(leaflet_version, clinic):
-    pdf.render_handout(versions=[leaflet_version], clinic=clinic, options=pdf.HandoutOptions())
-    state = pdf._render_state()
-    pdf.render_handout(versions=[leaflet_version], clinic=clinic, options=pdf.HandoutOptions(large_print=True))
-    assert pdf._render_state() is state
-    assert state.font_config is pdf._render_state().font_config
-
-
-def test_no_file_is_ever_embedded(leaflet_version, clinic):
-    assert embedded_files(render(leaflet_version, clinic)) == []
-
-
-def test_a_failed_render_after_publication_never_undoes_the_publication(
-    in_review, approver, clinic, django_capture_on_commit_callbacks, monkeypatch, caplog
-):
-    def broken(html):
-        raise pdf.HandoutError("WeasyPrint failed: OSError")
-
-    monkeypatch.setattr(pdf, "html_to_pdf", broken)
-    with django_capture_on_commit_callbacks(execute=True):
-        version = services.version_approve_and_publish(
-            version=in_review, content_hash=factories.shown_hash(in_review), attested=True, user=approver
-        )
-    assert LeafletVersion.objects.get(pk=version.pk).status == LeafletVersion.Status.PUBLISHED
-    assert stored_handouts() == []
-    assert "Could not pre-render the handout" in caplog.text

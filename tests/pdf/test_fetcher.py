@@ -21,6 +21,7 @@ from PIL import Image
 from clinic.models import Clinic
 from education import pdf, services
 from education.models import LeafletVersion
+from education.pdf import fetcher as pdf_fetcher
 from tests import factories
 from tests.pdf_checks import all_stream_bytes, embedded_files, whole_text
 
@@ -292,7 +293,7 @@ def test_a_symlink_out_of_the_static_folder_is_refused(tmp_path, settings, secre
 
 
 def test_files_over_the_size_limit_are_refused(monkeypatch):
-    monkeypatch.setattr(pdf, "MAX_ASSET_BYTES", 1024)
+    monkeypatch.setattr(pdf_fetcher, "MAX_ASSET_BYTES", 1024)
     with pytest.raises(pdf.AssetRefused, match="too large"):
         pdf.fetch_asset(pdf.static_url("fonts/AtkinsonHyperlegibleNext-Regular.ttf"))
 

@@ -6,3 +6,10 @@ class ClinicConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "clinic"
     verbose_name = _("Clinic identity")
+
+    def ready(self):
+        from django.db.models.signals import pre_save
+
+        from clinic.text import strip_bidi_controls
+
+        pre_save.connect(strip_bidi_controls, sender=self.get_model("Clinic"), dispatch_uid="clinic-bidi")

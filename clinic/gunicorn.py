@@ -25,6 +25,8 @@ graceful_timeout = 30
 # The proxy on this machine may tell gunicorn the client's scheme and address.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# The access log masks share tokens (/s/[token]/): a share link's address opens a patient's leaflet.
+logger_class = "education.log_privacy.MaskedAccessLogger"
 errorlog = "-"
 # Worker heartbeat files in memory, not on a possibly slow disk.
 SHARED_MEMORY = "/dev/shm"  # noqa: S108 - gunicorn creates its own files there, with safe names

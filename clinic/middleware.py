@@ -27,7 +27,9 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.urls import get_urlconf, reverse
 
-IMPORT_MAP = re.compile(rb"<script\b[^>]*\btype\s*=\s*[\"']?importmap[\"']?[^>]*>(.*?)</script\s*>", re.I | re.S)
+# Exactly the element django-js-asset emits, `<script type="importmap">`: no other attribute and no other
+# spelling, so `<script data-type=importmap>` or `<script src=... type=importmap>` is never hashed.
+IMPORT_MAP = re.compile(rb'<script type="importmap">(.*?)</script>', re.S)
 # The <style> that Tiptap (django-prose-editor 0.28.0) injects for its editor.
 ADMIN_STYLE_HASHES = ["'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"]
 

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from clinic.text import validate_one_line
+
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB, for example #0b5394."))
 # WCAG 2.2 AA asks 4.5:1 for normal text. Clinic colours are used for text on white and for white text
 # on the colour, so both must hold; with white fixed these are the same ratio.
@@ -70,7 +72,7 @@ def validate_advice_translations(value) -> None:
 
 
 class Clinic(models.Model):
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_one_line])
     slug = models.SlugField(_("short name in links"), max_length=60, unique=True)
     logo = models.ImageField(_("logo"), upload_to="clinic-logos/", blank=True)
     logo_alt_text = models.CharField(

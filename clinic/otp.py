@@ -44,16 +44,27 @@ class TwoFactorLoginForm(OTPAdminAuthenticationForm):
         "Ask your administrator to enrol one (manage.py enrol_totp)."
     )
 
+    one_message = _(
+        "Please enter the correct username, password and code from your authenticator app. "
+        "Note that both fields may be case-sensitive."
+    )
+
     def clean(self):
-        # The password check of Django's admin form (staff only, active only), then the code.
-        self.cleaned_data = AdminAuthenticationForm.clean(self)
-        user = self.get_user()
-        if user is not None:
-            if not self.cleaned_data.get("otp_device"):
-                devices = list(devices_for_user(user, confirmed=True))
-                if not devices:
-                    raise forms.ValidationError(self.no_device_message, code="no_device")
-                if len(devices) == 1:
-                    self.cleaned_data["otp_device"] = devices[0].persistent_id
-            self.clean_otp(user)
+        # The password check of Django's admin form (staff only, active only), then the code. A wrong password
+        # and a wrong or missing code get the same message, so the page never confirms a guessed password.
+        try:
+            self.cleaned_data = AdminAuthenticationForm.clean(self)
+            user = self.get_user()
+            if user is not None:
+                if not self.cleaned_data.get("otp_device"):
+                    devices = list(devices_for_user(user, confirmed=True))
+                    if not devices:
+                        raise forms.ValidationError(self.no_device_message, code="no_device")
+                    if len(devices) == 1:
+                        self.cleaned_data["otp_device"] = devices[0].persistent_id
+                self.clean_otp(user)
+        except forms.ValidationError as error:
+            if getattr(error, "code", None) == "no_device":
+                raise  # only after a right password, and a guesser gains nothing from it: nobody can log in
+            raise forms.ValidationError(self.one_message, code="invalid_login") from None
         return self.cleaned_data

@@ -170,7 +170,9 @@ SHARE_EMAILS_PER_HOUR = env.int("SHARE_EMAILS_PER_HOUR", default=30)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Share tokens are masked in every log line (education/log_privacy.py).
+    "filters": {"mask_share_tokens": {"()": "education.log_privacy.MaskShareTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_share_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every rendering step at INFO; its warnings and errors still show.
     # django-axes logs every login at INFO; failed logins and lock-outs are warnings and still show.

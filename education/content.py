@@ -119,6 +119,33 @@ class _TextAndBlocks(HTMLParser):
             self._text[-1] = []
 
 
+MAX_LIST_DEPTH = 4
+
+
+class _ListDepth(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = self.deepest = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("ul", "ol"):
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol"):
+            self.depth = max(0, self.depth - 1)
+
+
+def list_depth(body_html: str) -> int:
+    """How deeply lists nest in a body (0 with no list; a list in a list is 2). Patients cannot follow deep
+    nesting, and a few thousand levels make a handout take many seconds to lay out."""
+    parser = _ListDepth()
+    parser.feed(body_html or "")
+    parser.close()
+    return parser.deepest
+
+
 def body_blocks(body_html: str) -> list[tuple[str, str]]:
     """(kind, text) for each heading, paragraph and list item of a sanitised body; links as 'text [url]'."""
     parser = _TextAndBlocks()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic
 from education import languages, pdf, selectors
-from education.content import sanitise_body
+from education.content import MAX_LIST_DEPTH, list_depth, sanitise_body
 from education.models import LeafletVersion
 
 
@@ -71,6 +71,11 @@ class LeafletVersionForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("The body is too long (%(n)d characters; the limit is %(limit)d). Split it into two leaflets."),
                 params={"n": len(body), "limit": limit},
+            )
+        if list_depth(body) > MAX_LIST_DEPTH:
+            raise forms.ValidationError(
+                _("Lists can be nested at most %(n)d levels deep; patients cannot follow more. Flatten the list."),
+                params={"n": MAX_LIST_DEPTH},
             )
         return body
 

@@ -238,11 +238,15 @@ def published_for_staff() -> QuerySet[LeafletVersion]:
 
 def public_content_generation() -> str:
     """A value that changes with every change patients may see: each workflow step records an audit event, and
-    each change of a leaflet's topic or tags a detail change. The latest id of each: two index look-ups. The
+    each change of a leaflet's topic or tags a detail change. The latest id of each: one query. The
     public page cache keys its pages by it."""
-    event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    change = LeafletChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    return f"{event}.{change}"
+    latest_change = LeafletChange.objects.order_by("-pk").values("pk")[:1]
+    row = (
+        AuditEvent.objects.order_by("-pk").values("pk").annotate(change=Subquery(latest_change)).first()
+    )  # one query: the latest event, with the latest detail change as a subquery
+    if row is None:  # no version was ever made, so no patient page exists to cache
+        return "0"
+    return f"{row['pk']}.{row['change'] or 0}"
 
 
 @dataclass(frozen=True)

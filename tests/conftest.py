@@ -62,3 +62,11 @@ def _default_language():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the page cache, remembered handout failures)."""
+    from django.core.cache import cache
+
+    cache.clear()

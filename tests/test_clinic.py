@@ -345,3 +345,35 @@ def test_translated_advice_is_validated(value, message):
 
     with pytest.raises(ValidationError, match=message):
         validate_advice_translations(value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["Riverside\nBcc: everyone@example.org", "Riverside\rClinic", "Tab\there", "Bell\x07"])
+def test_a_clinic_name_with_control_characters_is_refused(name):
+    """A line break in the name once made the share email answer 500 (it goes into the Subject header)."""
+    clinic = Clinic(name=name, slug="riverside")
+    with pytest.raises(ValidationError) as error:
+        clinic.full_clean()
+    assert "no line breaks or other control characters" in str(error.value)
+
+
+@pytest.mark.django_db
+def test_bidirectional_controls_are_removed_from_clinic_details():
+    clinic = Clinic.objects.create(name="River\u202eside", slug="riverside", address="1 High\u2067 Street")
+    clinic.refresh_from_db()
+    assert (clinic.name, clinic.address) == ("Riverside", "1 High Street")
+
+
+@pytest.mark.django_db
+def test_a_share_email_subject_is_one_line_even_if_a_stored_name_is_not(client, published, editor):
+    """Names saved before the check existed (or straight into the database) never reach a header unchecked."""
+    from django.core import mail
+
+    from education import services
+
+    clinic = Clinic.objects.create(name="Riverside", slug="riverside", is_default=True)
+    Clinic.objects.filter(pk=clinic.pk).update(name="Riverside\nBcc: everyone@example.org")
+    clinic.refresh_from_db()
+    services.share_with_patient(version=published, clinic=clinic, user=editor, channel="email", email="p@example.org")
+    assert mail.outbox[0].subject == "Information from Riverside Bcc: everyone@example.org"
+    assert mail.outbox[0].to == ["p@example.org"] and not mail.outbox[0].bcc

@@ -125,6 +125,13 @@ def test_a_changed_import_map_would_not_be_allowed(client, draft, editor):
     body = b'<script type="importmap">{"imports": {}}</script>'
     assert import_map_hashes(body) != import_map_hashes(body.replace(b"{}", b"{ }"))
     assert import_map_hashes(b"<script>alert(1)</script>") == []
+    for lookalike in (
+        b"<script data-type=importmap>alert(1)</script>",
+        b"<script data-x type=importmap>alert(1)</script>",
+        b'<script type="importmap" src="https://evil.example/x.js">alert(1)</script>',
+        b"<SCRIPT TYPE=IMPORTMAP>alert(1)</SCRIPT>",
+    ):
+        assert import_map_hashes(lookalike) == [], lookalike
 
 
 def test_pdf_responses_carry_no_policy(client, published, clinic):
@@ -344,7 +351,21 @@ def test_with_two_factor_required_a_password_alone_is_refused(two_factor, client
     response = _otp_login(client, editor, "")
     assert response.status_code == 200
     assert not _logged_in(client)
-    assert "Please enter your OTP token." in response.content.decode()
+    assert (
+        "Please enter the correct username, password and code from your authenticator app." in response.content.decode()
+    )
+
+
+def test_a_wrong_password_and_a_wrong_code_get_the_same_message(two_factor, client, editor):
+    """The login page never confirms a guessed password by asking only for the code."""
+    device = _device(editor)
+    wrong_code = f"{(int(_code(device)) + 1) % 1_000_000:06d}"
+    right_password = _otp_login(client, editor, wrong_code).content.decode()
+    data = {"username": editor.username, "password": "not-the-password", "otp_token": wrong_code, "next": "/admin/"}
+    wrong_password = client.post(LOGIN, data).content.decode()
+    message = "Please enter the correct username, password and code from your authenticator app."
+    assert message in right_password and message in wrong_password
+    assert "Invalid token" not in right_password and "OTP" not in right_password
 
 
 def test_with_two_factor_required_a_wrong_code_is_refused(two_factor, client, editor):

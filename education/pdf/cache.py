@@ -14,6 +14,7 @@ from pathlib import Path
 
 import weasyprint
 from django.conf import settings
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
@@ -22,7 +23,7 @@ from education import selectors
 from education.models import HelpSign, LeafletVersion
 from education.pdf.fetcher import AssetRefused, _read_logo
 from education.pdf.layout import STYLESHEET, HandoutOptions, _logo_name
-from education.pdf.render import _check, _render
+from education.pdf.render import HandoutError, _check, _render
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +129,10 @@ def handout_cache_key(*, versions: list[LeafletVersion], clinic: Clinic | None, 
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+# How long a handout that failed to render is answered with the error page at once, without rendering again.
+FAILURE_MEMORY_SECONDS = 120
+
+
 def _cache_name(key: str, versions: list[LeafletVersion]) -> str:
     """Stored under a folder named by the versions it holds (handouts/v12-v15/<key>.pdf), so everything
     stored of a version can be found and deleted when it is withdrawn."""
@@ -205,11 +210,21 @@ def handout_pdf(*, versions: list[LeafletVersion], clinic: Clinic | None, option
     _check(versions, options)
     if not is_cacheable(versions=versions, options=options):
         return _render(versions=versions, clinic=clinic, options=options)[0]
-    name = _cache_name(handout_cache_key(versions=versions, clinic=clinic, options=options), versions)
+    key = handout_cache_key(versions=versions, clinic=clinic, options=options)
+    name = _cache_name(key, versions)
     cached = _read_cached(name)
     if cached is not None:
         return cached
-    data, errors = _render(versions=versions, clinic=clinic, options=options)
+    failed = f"handout-failed:{key}"
+    if caches["default"].get(failed):
+        # It failed moments ago and would fail again: answer at once rather than render again, so repeated
+        # requests for a handout that cannot be made cannot keep the render process busy.
+        raise HandoutError("This handout failed to render moments ago.")
+    try:
+        data, errors = _render(versions=versions, clinic=clinic, options=options)
+    except HandoutError:
+        caches["default"].set(failed, True, FAILURE_MEMORY_SECONDS)
+        raise
     if not errors:
         _store(name, data)
     return data

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from education.content import sanitise_body
+from clinic.text import without_bidi_controls
+from education.content import MAX_LIST_DEPTH, list_depth, sanitise_body
 from education.models import AuditEvent, HelpSign, Leaflet, LeafletVersion, VersionContributor
 from education.services.common import fingerprint, lock_version, note_contributor, record_event
 from education.services.errors import StaleEdit, WorkflowError
@@ -38,7 +39,7 @@ def _clean_help_signs(help_signs: list[HelpSignData]) -> list[HelpSignData]:
     urgencies = set(HelpSign.Urgency.values)
     cleaned = []
     for sign in help_signs:
-        text = " ".join((sign.text or "").split())
+        text = " ".join(without_bidi_controls(sign.text or "").split())
         if not text:
             continue
         if sign.urgency not in urgencies:
@@ -164,6 +165,11 @@ def version_edit_draft(
         raise WorkflowError(
             _("The body is too long (%(n)d characters; the limit is %(limit)d). Split it into two leaflets.")
             % {"n": len(body), "limit": settings.LEAFLET_MAX_BODY_CHARS}
+        )
+    if list_depth(body) > MAX_LIST_DEPTH:
+        raise WorkflowError(
+            _("Lists can be nested at most %(n)d levels deep; patients cannot follow more. Flatten the list.")
+            % {"n": MAX_LIST_DEPTH}
         )
     if not (change_note or "").strip():
         raise WorkflowError(_("Say in the change note what changed and why."))

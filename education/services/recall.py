@@ -84,7 +84,8 @@ def recall_notify_staff(*, version: LeafletVersion, user: AbstractBaseUser) -> R
                 "admin_url": site + reverse("admin:education_leafletversion_change", args=[version.pk]),
             },
         )
-        subject = _("Recall: %(title)s, version %(number)d") % {"title": version.title, "number": version.number}
+        title = " ".join(version.title.split())  # a header is built only from one-line text
+        subject = _("Recall: %(title)s, version %(number)d") % {"title": title, "number": version.number}
         try:
             EmailMessage(subject, body, to=[member.email], connection=connection).send()
         except (OSError, smtplib.SMTPException) as error:

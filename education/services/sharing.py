@@ -229,7 +229,8 @@ def _send_share_email(*, version: LeafletVersion, clinic: Clinic, url: str, mess
                 "advice": clinic.urgent_care_advice_in(version.language),
             },
         )
-        subject = _("Information from %(clinic)s") % {"clinic": clinic.name}
+        # A header is built only from checked text: the clinic's name on one line, whatever is stored.
+        subject = _("Information from %(clinic)s") % {"clinic": " ".join(clinic.name.split())}
     # No transaction is open here, but a mail server that hangs must still not hold the member of staff long.
     connection = get_connection(timeout=settings.EMAIL_TIMEOUT or SHARE_EMAIL_TIMEOUT_SECONDS)
     EmailMessage(subject=subject, body=body, to=[to], connection=connection).send()

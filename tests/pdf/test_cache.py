@@ -132,3 +132,19 @@ def test_a_failed_render_after_publication_never_undoes_the_publication(
     assert LeafletVersion.objects.get(pk=version.pk).status == LeafletVersion.Status.PUBLISHED
     assert stored_handouts() == []
     assert "Could not pre-render the handout" in caplog.text
+
+
+def test_a_failing_handout_is_not_rendered_again_for_a_while(leaflet_version, clinic, monkeypatch):
+    """A handout that cannot be made answers the error at once for a short time, instead of keeping the render
+    process busy on every request (a body built to be slow would otherwise be a denial of service)."""
+    calls = []
+
+    def broken(html):
+        calls.append(html)
+        raise pdf.HandoutError("render failed")
+
+    monkeypatch.setattr(pdf_render, "html_to_pdf", broken)
+    for _attempt in range(3):
+        with pytest.raises(pdf.HandoutError):
+            render(leaflet_version, clinic)
+    assert len(calls) == 1

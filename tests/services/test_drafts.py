@@ -137,3 +137,35 @@ def test_contributors_of_an_unreviewed_source_carry_through_every_copy(leaflet, 
     french = services.version_create_draft(leaflet=leaflet, user=editor, language="fr", translation_of=english)
     assert services.is_contributor(version=french, user=approver)
     assert services.is_contributor(version=french, user=editor)
+
+
+def test_lists_nested_deeper_than_four_levels_are_refused_with_a_clear_message(draft, editor):
+    """A body of lists nested thousands deep took seconds per handout render: refused when saved."""
+    four = "<ul><li>a" * 4 + "</li></ul>" * 4
+    factories.edit(draft, user=editor, body=four)  # four levels are fine
+    for depth in (5, 2000):
+        deep = "<ul><li>a" * depth + "</li></ul>" * depth
+        with pytest.raises(services.WorkflowError, match="nested at most 4 levels"):
+            factories.edit(draft, user=editor, body=deep)
+    draft.refresh_from_db()
+    assert draft.body.count("<ul>") == 4
+
+
+def test_bidirectional_controls_are_removed_from_every_text_field(draft, editor):
+    """RLO and friends make text display differently from what is stored ("gpj.exe" shown as "exe.jpg")."""
+    rlo, lri = "\u202e", "\u2066"
+    edited = factories.edit(
+        draft,
+        user=editor,
+        title=f"Milia{rlo} advice",
+        summary=f"Small{lri} white bumps.",
+        help_signs=[services.HelpSignData("urgent", f"Red{rlo} and sore.")],
+    )
+    edited.refresh_from_db()
+    assert (edited.title, edited.summary) == ("Milia advice", "Small white bumps.")
+    assert [sign.text for sign in edited.help_signs.all()] == ["Red and sore."]
+    leaflet = edited.leaflet
+    leaflet.topic = f"Sk{rlo}in"
+    services.leaflet_update(leaflet=leaflet, user=editor, changed=["topic"])
+    leaflet.refresh_from_db()
+    assert leaflet.topic == "Skin"

@@ -12,8 +12,8 @@ WORKERS ?= 3
 
 # Two sets in one virtualenv (.venv). `make run` and `make serve` install only what the app needs to run:
 # requirements.txt and the runtime Debian packages. test, lint, check, audit and the benchmarks install the
-# development set: requirements-dev.txt (requirements.txt plus tests and tools).
-# Each set has its own stamp file, redone when its requirements files change.
+# development set: requirements-dev.txt (requirements.txt plus tests and tools) and `--dev` system packages
+# (PostgreSQL, Chromium, wrk). Each set has its own stamp file, redone when its requirements files change.
 #
 # System packages first (WeasyPrint needs Pango, HarfBuzz with its subsetter, Fontconfig), then a loud stop
 # if WeasyPrint still cannot load them: handouts would fail, or fall back to a 2.5x slower font subsetter.
@@ -31,7 +31,7 @@ setup: $(VENV)/.installed
 	$(ready)
 
 setup-dev: $(VENV)/.installed-dev
-	@bash scripts/install-system-packages
+	@bash scripts/install-system-packages --dev
 	$(ready)
 
 define venv

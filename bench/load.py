@@ -98,7 +98,7 @@ def run_wrk(wrk: str, url: str, script: Path) -> dict:
 def main() -> int:
     wrk = shutil.which("wrk")
     if not wrk:
-        print("error: wrk is not installed (sudo bash scripts/install-system-packages)", file=sys.stderr)
+        print("error: wrk is not installed (sudo bash scripts/install-system-packages --dev)", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="leaflets-load-") as folder:
         tmp = Path(folder)

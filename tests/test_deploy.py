@@ -1,17 +1,21 @@
 """Production mode: `check --deploy` with only the documented environment, the defaults that DEBUG switches,
 and static files through whitenoise with hashed, compressed names after a real collectstatic."""
 
+import ast
 import os
 import re
 import secrets
 import subprocess
 import sys
+from importlib.metadata import packages_distributions, requires, version
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from clinic.models import Clinic
 from education import pdf
@@ -337,3 +341,151 @@ def test_an_unreachable_vulnerability_service_is_reported_but_not_a_failure(tmp_
 def test_any_other_audit_failure_fails(tmp_path):
     result = _audit(tmp_path, "", status=2, stderr="pip-audit: error: unrecognized arguments")
     assert result.returncode == 1
+
+
+# --- requirements.txt: what production needs, nothing else (requirements-dev.txt adds the rest) -------------
+
+# Tests, linters and the audit tool: never installed on a server.
+DEV_ONLY = {
+    "pytest",
+    "pytest-django",
+    "hypothesis",
+    "ruff",
+    "pip-audit",
+    "playwright",
+    "axe-playwright-python",
+    "pypdf",
+    "pikepdf",
+    "pypdfium2",
+    "zxing-cpp",
+    "lxml",
+    "polib",
+}
+# Needed in production although the app's code never imports them.
+SERVER_ROOTS = {
+    "gunicorn": "serves clinic.wsgi (clinic/gunicorn.py, docs/deploy.md)",
+    "psycopg[binary]": "Django's PostgreSQL backend imports it when DATABASE_URL names PostgreSQL",
+}
+DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+
+
+def _requirement_lines(name: str) -> list[str]:
+    lines = (line.split(" #")[0].strip() for line in (BASE_DIR / name).read_text().splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def _pins(name: str) -> dict:
+    """The requirements a file pins itself (not through `-r`), by canonical name, for this Python."""
+    pins = {}
+    for line in _requirement_lines(name):
+        if line.startswith("-r "):
+            continue
+        requirement = Requirement(line)
+        assert len(requirement.specifier) == 1 and next(iter(requirement.specifier)).operator == "==", (
+            f"{name}: {line!r} is not pinned with =="
+        )
+        if requirement.marker is None or requirement.marker.evaluate():
+            pins[canonicalize_name(requirement.name)] = requirement
+    return pins
+
+
+def _with_dependencies(roots: list[str]) -> set[str]:
+    """The distributions `roots` (requirement strings, extras allowed) need, with everything they need, as
+    their installed metadata says for this Python (extras followed, markers evaluated)."""
+    done: dict[str, set[str]] = {}
+    todo = [Requirement(root) for root in roots]
+    while todo:
+        requirement = todo.pop()
+        name = canonicalize_name(requirement.name)
+        extras = set(requirement.extras)
+        if name in done and extras <= done[name]:
+            continue
+        done[name] = done.get(name, set()) | extras
+        for line in requires(requirement.name) or []:
+            needed = Requirement(line)
+            if needed.marker is None or any(needed.marker.evaluate({"extra": e}) for e in {"", *done[name]}):
+                todo.append(needed)
+    return set(done)
+
+
+def _imported_modules(*paths: str) -> set[str]:
+    """Top-level names of every absolute import in these Python files or folders (also inside functions)."""
+    files = []
+    for path in paths:
+        path = BASE_DIR / path
+        files += [path] if path.is_file() else sorted(path.rglob("*.py"))
+    modules = set()
+    for file in files:
+        for node in ast.walk(ast.parse(file.read_text(), str(file))):
+            if isinstance(node, ast.Import):
+                modules |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                modules.add(node.module.split(".")[0])
+    return modules
+
+
+def _distributions(modules: set[str], *, local: set[str]) -> dict[str, set[str]]:
+    """Which installed distributions the modules come from; a module that is neither the standard library,
+    ours, nor installed fails the test."""
+    installed = packages_distributions()
+    unknown = sorted(m for m in modules - local - set(sys.stdlib_module_names) if m not in installed)
+    assert not unknown, f"imported but neither standard library, ours nor installed: {unknown}"
+    return {
+        module: {canonicalize_name(d) for d in installed[module]}
+        for module in modules - local - set(sys.stdlib_module_names)
+    }
+
+
+def _app_distributions() -> dict[str, set[str]]:
+    """What the app itself loads: its imports, and the names and dotted paths in its settings (INSTALLED_APPS,
+    MIDDLEWARE, STORAGES and other backends) whose first part is an installed package."""
+    modules = _imported_modules("clinic", "education", "manage.py")
+    installed = packages_distributions()
+    for node in ast.walk(ast.parse((BASE_DIR / "clinic" / "settings.py").read_text())):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and DOTTED_NAME.fullmatch(node.value):
+            if node.value.split(".")[0] in installed:
+                modules.add(node.value.split(".")[0])
+    return _distributions(modules, local={"clinic", "education"})
+
+
+def test_every_package_the_app_loads_is_in_requirements_txt():
+    listed = _pins("requirements.txt")
+    missing = {module: names for module, names in _app_distributions().items() if not names & set(listed)}
+    assert not missing, f"the app loads these, but requirements.txt does not list them: {missing}"
+
+
+def test_requirements_txt_lists_what_the_app_needs_with_every_dependency_and_nothing_else():
+    listed = set(_pins("requirements.txt"))
+    roots = sorted({name for names in _app_distributions().values() for name in names} | set(SERVER_ROOTS))
+    needed = _with_dependencies(roots)
+    assert not needed - listed, f"needed in production but not pinned in requirements.txt: {needed - listed}"
+    assert not listed - needed, f"pinned in requirements.txt but not needed to run the app: {listed - needed}"
+    assert not DEV_ONLY & listed
+
+
+def test_requirements_dev_txt_adds_the_rest_to_the_production_set():
+    lines = _requirement_lines("requirements-dev.txt")
+    assert lines[0] == "-r requirements.txt", "requirements-dev.txt starts from the production set"
+    assert [line for line in lines if line.startswith("-")] == ["-r requirements.txt"]
+    production, development = _pins("requirements.txt"), _pins("requirements-dev.txt")
+    assert not set(production) & set(development), "a package is pinned in both files"
+    assert DEV_ONLY <= set(development)
+    # Every dependency pinned too (pip itself, which pip-audit's pip-api needs, comes with every virtualenv).
+    everything = set(production) | set(development)
+    unpinned = _with_dependencies([str(r) for r in {**production, **development}.values()]) - everything - {"pip"}
+    assert not unpinned, f"dependencies not pinned in either file: {unpinned}"
+
+
+def test_the_tests_and_benchmarks_load_only_pinned_packages():
+    pinned = set(_pins("requirements.txt")) | set(_pins("requirements-dev.txt"))
+    used = _distributions(_imported_modules("tests", "bench"), local={"clinic", "education", "tests"})
+    missing = {module: names for module, names in used.items() if not names & pinned}
+    assert not missing, f"used by the tests or benchmarks but pinned in neither file: {missing}"
+
+
+def test_the_installed_versions_are_the_pinned_ones():
+    pins = {**_pins("requirements.txt"), **_pins("requirements-dev.txt")}
+    wrong = {
+        name: (str(r.specifier), version(name)) for name, r in pins.items() if not r.specifier.contains(version(name))
+    }
+    assert not wrong, f"installed versions differ from the pins (make test reinstalls when the files change): {wrong}"

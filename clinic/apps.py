@@ -10,6 +10,7 @@ class ClinicConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_save
 
+        from clinic import checks  # noqa: F401 - registers the production checks
         from clinic.text import strip_bidi_controls
 
         pre_save.connect(strip_bidi_controls, sender=self.get_model("Clinic"), dispatch_uid="clinic-bidi")

@@ -10,11 +10,14 @@ def client_ip_address(request) -> str | None:
     passes the real address in X-Real-IP (docs/deploy.md sets it, overwriting whatever the client sent).
     Without a proxy the header is ignored: anyone could send it.
     """
-    if getattr(settings, "BEHIND_TLS_PROXY", False):
+    remote = request.META.get("REMOTE_ADDR")
+    # The header counts only on a request that came from the proxy itself (gunicorn binds 127.0.0.1 by
+    # default): a client that reaches gunicorn directly cannot choose the address its failures count against.
+    if getattr(settings, "BEHIND_TLS_PROXY", False) and remote in getattr(settings, "TRUSTED_PROXY_ADDRESSES", ()):
         forwarded = request.META.get("HTTP_X_REAL_IP", "").strip()
         if forwarded:
             return forwarded[:45]  # at most an IPv6 address
-    return request.META.get("REMOTE_ADDR")
+    return remote
 
 
 def lockout_response(request, original_response=None, credentials=None):

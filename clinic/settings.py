@@ -238,6 +238,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "clinic.security.lockout_response"
 # Behind the proxy every request comes from 127.0.0.1; the client's address is in X-Real-IP, set by nginx.
 AXES_CLIENT_IP_CALLABLE = "clinic.security.client_ip_address"
+# X-Real-IP is believed only on requests from these addresses (the proxy on this machine, by default).
+TRUSTED_PROXY_ADDRESSES = env.list("TRUSTED_PROXY_ADDRESSES", default=["127.0.0.1", "::1"])
 
 # Two-factor login with an authenticator app (TOTP) for the admin and the staff pages: on by default in
 # production (DEBUG off), off for the local demo. Enrol a member of staff with `manage.py enrol_totp USERNAME`.

@@ -35,10 +35,9 @@ class MaskShareTokens(logging.Filter):
 
 
 class MaskedAccessLogger(Logger):
-    """gunicorn's logger with share tokens masked in the access log's request line, path, query and referrer."""
+    """gunicorn's logger with share tokens masked wherever the access log format could print them."""
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U", "q", "f"):
-            atoms[key] = _masked(atoms.get(key))
-        return atoms
+        # Every atom: the request line, path, query and referrer, and the {header}i and {variable}e ones.
+        return {key: _masked(value) for key, value in atoms.items()}

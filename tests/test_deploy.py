@@ -31,6 +31,7 @@ PRODUCTION_ENV = {
     "CSRF_TRUSTED_ORIGINS": "https://leaflets.clinic.example",
     "SITE_URL": "https://leaflets.clinic.example",
     "BEHIND_TLS_PROXY": "true",
+    "EMAIL_URL": "smtp+tls://smtp.clinic.example:587",
 }
 
 
@@ -489,3 +490,10 @@ def test_the_installed_versions_are_the_pinned_ones():
         name: (str(r.specifier), version(name)) for name, r in pins.items() if not r.specifier.contains(version(name))
     }
     assert not wrong, f"installed versions differ from the pins (make test reinstalls when the files change): {wrong}"
+
+
+def test_production_without_a_mail_server_fails_the_deploy_check(tmp_path):
+    """With the console backend a share email (the patient's address, the live link) would go to the log."""
+    result = _manage(tmp_path, "check", "--deploy", EMAIL_URL=None)
+    assert result.returncode != 0
+    assert "clinic.E001" in result.stderr and "EMAIL_URL" in result.stderr

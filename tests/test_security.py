@@ -318,6 +318,16 @@ def test_the_client_address_comes_from_the_proxy_only_behind_it(rf, settings):
     assert client_ip_address(rf.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
 
 
+def test_behind_the_proxy_a_client_that_reaches_gunicorn_directly_cannot_choose_its_address(rf, settings):
+    """With BEHIND_TLS_PROXY on, X-Real-IP counts only on requests from the proxy's own address."""
+    settings.BEHIND_TLS_PROXY = True
+    direct = rf.get("/", REMOTE_ADDR="198.51.100.7", HTTP_X_REAL_IP="203.0.113.9")
+    assert client_ip_address(direct) == "198.51.100.7"
+    settings.TRUSTED_PROXY_ADDRESSES = ["10.0.0.5"]
+    assert client_ip_address(rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_REAL_IP="203.0.113.9")) == "203.0.113.9"
+    assert client_ip_address(rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.9")) == "127.0.0.1"
+
+
 # --- two-factor login (django-otp) ------------------------------------------------------------------------
 
 

@@ -10,9 +10,10 @@ sorted by id (users by username), each record with the same keys in the same ord
 twice gives the same bytes, so an import followed by an export can be compared with the original file.
 
 The import keeps primary keys and timestamps, and goes through the database's own rules (constraints and
-the triggers of migrations 0002 and 0005) rather than around them: each version is inserted as a draft, its
-signs and contributors are added, then one UPDATE moves it to its final status with its approval fields, so
-the four-eyes trigger checks every approval in the file.
+the triggers of migrations 0002, 0005 and 0011) rather than around them: each version is inserted as a draft,
+its signs and contributors are added, then it steps through the workflow to its final status (draft ->
+in_review -> published -> retired, or draft -> discarded), taking its approval fields on the step that
+publishes it, so the four-eyes trigger checks every approval in the file.
 """
 
 from __future__ import annotations
@@ -107,8 +108,21 @@ SECTIONS: tuple[Part, ...] = (
 SECTION_KEYS = ("users", *(part.key for part in SECTIONS))
 ALL_MODELS = [model for part in SECTIONS for model in (part.model, *(child.model for child in part.children))]
 SECTION_OF_MODEL = {part.model: part.key for part in SECTIONS}
-# Set by the final UPDATE that moves an imported version from draft to its real status.
+# Left empty when an imported version is inserted as a draft, and set by the workflow steps below.
 VERSION_FINAL_FIELDS = ("status", "approved_by", "approved_at", "published_at", "retired_at", "review_due")
+# The workflow steps an imported version takes from draft to its status in the file (migration 0011 allows
+# no shortcut), and the fields each step sets.
+STEPS_TO_STATUS = {
+    "draft": (),
+    "in_review": ("in_review",),
+    "published": ("in_review", "published"),
+    "retired": ("in_review", "published", "retired"),
+    "discarded": ("discarded",),
+}
+FIELDS_SET_BY_STEP = {
+    "published": ("approved_by", "approved_at", "published_at", "review_due"),
+    "retired": ("retired_at",),
+}
 
 
 def _is_user_field(model_field: models.Field) -> bool:
@@ -584,8 +598,9 @@ def _import_section(part: Part, records: list[dict], user_ids: dict[str, int]) -
 
 def _import_versions(part: Part, records: list[dict], user_ids: dict[str, int]) -> None:
     """Insert each version as a draft (signs can only be added to drafts), add its signs and contributors,
-    then move it to its real status with its approval fields in one UPDATE. Drafts and versions in review
-    come last, so each leaflet and language has at most one open version at every step."""
+    then take it through the workflow steps to its real status, one UPDATE per step, with its approval
+    fields on the step that publishes it. Drafts and versions in review come last, so each leaflet and
+    language has at most one open version at every step."""
     signs, contributors = part.children
     final_names = set(VERSION_FINAL_FIELDS)
     ordered = sorted(records, key=lambda values: (values["status"] in LeafletVersion.OPEN_STATUSES, values["id"]))
@@ -596,14 +611,15 @@ def _import_versions(part: Part, records: list[dict], user_ids: dict[str, int]) 
         for child, items in ((signs, values["help_signs"]), (contributors, values["contributors"])):
             for child_values in items:
                 _insert(_instance(child, child_values, user_ids, version_id=values["id"]))
-        final = {}
-        for name in VERSION_FINAL_FIELDS:
-            model_field = part.model_field(name)
-            value = values[name]
-            if _is_user_field(model_field) and value is not None:
-                value = user_ids[value]
-            final[model_field.attname] = value
-        LeafletVersion.objects.filter(pk=values["id"]).update(**final)  # update() leaves updated_at alone
+        for status in STEPS_TO_STATUS[values["status"]]:
+            step = {"status": status}
+            for name in FIELDS_SET_BY_STEP.get(status, ()):
+                model_field = part.model_field(name)
+                value = values[name]
+                if _is_user_field(model_field) and value is not None:
+                    value = user_ids[value]
+                step[model_field.attname] = value
+            LeafletVersion.objects.filter(pk=values["id"]).update(**step)  # update() leaves updated_at alone
 
 
 def _reset_sequences() -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from clinic.models import Clinic
 from education import services, transfer
-from education.models import Leaflet, LeafletVersion, ShareLink, VersionContributor
+from education.models import AuditEvent, Leaflet, LeafletVersion, ShareLink, VersionContributor
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +122,13 @@ def test_the_import_takes_only_steps_the_database_allows():
         statuses = ["draft", *path]
         assert statuses[-1] == status
         assert set(itertools.pairwise(statuses)) <= set(rules.STATUS_STEPS), status
+
+
+def test_the_database_steps_are_the_steps_the_audit_trail_records():
+    """The steps the import accepts in a file's audit trail are exactly the steps the database allows."""
+    audited = {(before, after) for starts, after in transfer.EVENT_STEPS.values() for before in starts}
+    assert audited - {("", "draft"), ("draft", "draft")} == set(rules.STATUS_STEPS)
+    assert set(transfer.EVENT_STEPS) == set(AuditEvent.Action.values)
 
 
 # --- a new version starts as a draft ----------------------------------------------------------------------

@@ -10,9 +10,15 @@ sorted by id (users by username), each record with the same keys in the same ord
 twice gives the same bytes, so an import followed by an export can be compared with the original file.
 
 The import keeps primary keys and timestamps, and goes through the database's own rules (constraints and
-the triggers of migrations 0002 and 0005) rather than around them: each version is inserted as a draft, its
-signs and contributors are added, then one UPDATE moves it to its final status with its approval fields, so
-the four-eyes trigger checks every approval in the file.
+the triggers of migrations 0002, 0005 and 0011) rather than around them: each version is inserted as a draft,
+its signs and contributors are added, then it steps through the workflow to its final status (draft ->
+in_review -> published -> retired, or draft -> discarded), taking its approval fields on the step that
+publishes it, so the four-eyes trigger checks every approval in the file.
+
+Before anything is written the import also checks that the file tells the truth about itself: every
+version's content matches its fingerprint (`content_hash`), and each version's audit events are a real
+sequence of workflow steps that ends in the version's status, signed off by the recorded approver, who never
+edited it. A file edited by hand (a published text changed, an approval forged) is refused.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils.dateparse import parse_datetime
 
 from clinic.models import Clinic
+from education.content import content_fingerprint
 from education.models import (
     AuditEvent,
     Handout,
@@ -107,8 +114,32 @@ SECTIONS: tuple[Part, ...] = (
 SECTION_KEYS = ("users", *(part.key for part in SECTIONS))
 ALL_MODELS = [model for part in SECTIONS for model in (part.model, *(child.model for child in part.children))]
 SECTION_OF_MODEL = {part.model: part.key for part in SECTIONS}
-# Set by the final UPDATE that moves an imported version from draft to its real status.
+# Left empty when an imported version is inserted as a draft, and set by the workflow steps below.
 VERSION_FINAL_FIELDS = ("status", "approved_by", "approved_at", "published_at", "retired_at", "review_due")
+# The workflow steps an imported version takes from draft to its status in the file (migration 0011 allows
+# no shortcut), and the fields each step sets.
+STEPS_TO_STATUS = {
+    "draft": (),
+    "in_review": ("in_review",),
+    "published": ("in_review", "published"),
+    "retired": ("in_review", "published", "retired"),
+    "discarded": ("discarded",),
+}
+FIELDS_SET_BY_STEP = {
+    "published": ("approved_by", "approved_at", "published_at", "review_due"),
+    "retired": ("retired_at",),
+}
+# What each audit action records: the status it starts from and the status it leads to.
+EVENT_STEPS = {
+    "created": ({""}, "draft"),
+    "edited": ({"draft"}, "draft"),
+    "submitted": ({"draft"}, "in_review"),
+    "sent_back": ({"in_review"}, "draft"),
+    "published": ({"in_review"}, "published"),
+    "retired": ({"published"}, "retired"),
+    "discarded": ({"draft", "in_review"}, "discarded"),
+}
+EDITING_ACTIONS = ("created", "edited")  # the only steps that change a version's content
 
 
 def _is_user_field(model_field: models.Field) -> bool:
@@ -480,6 +511,149 @@ def _decode(data: dict) -> tuple[list[dict], dict[str, list[dict]]]:
     return users, sections
 
 
+# --- checking the history a file tells ---------------------------------------------------------------------
+
+
+@dataclass
+class _VersionHistory:
+    """A version's audit trail so far, as the check reads its events in order."""
+
+    status: str = ""
+    content_hash: str = ""
+    last_event: int = 0
+    editors: set[str] = field(default_factory=set)
+
+
+def _fingerprint(*, language: str, title: str, summary: str, body: str, references: str, signs) -> str:
+    """The version's content fingerprint, computed exactly as the workflow services compute it."""
+    return content_fingerprint(
+        language=language, title=title, summary=summary, body=body, help_signs=signs, references=references
+    )
+
+
+def _version_fingerprint(version: dict) -> str:
+    signs = sorted(version["help_signs"], key=lambda sign: (sign["position"], sign["id"]))
+    return _fingerprint(
+        language=version["language"],
+        title=version["title"],
+        summary=version["summary"],
+        body=version["body"],
+        references=version["references"],
+        signs=[(sign["urgency"], sign["text"]) for sign in signs],
+    )
+
+
+def _snapshot_fingerprint(content, language: str) -> str | None:
+    """The fingerprint of content kept with an audit event (`education.content.content_data`), or None when
+    it does not have that shape."""
+    texts = ("title", "summary", "body", "references")
+    if not isinstance(content, dict) or set(content) != {*texts, "signs"}:
+        return None
+    if not all(isinstance(content[key], str) for key in texts):
+        return None
+    signs = content["signs"]
+    if not isinstance(signs, list) or not all(
+        isinstance(sign, list) and len(sign) == 2 and all(isinstance(part, str) for part in sign) for sign in signs
+    ):
+        return None
+    return _fingerprint(language=language, **{key: content[key] for key in texts}, signs=[tuple(s) for s in signs])
+
+
+def _check_history(sections: dict[str, list[dict]]) -> None:
+    """Refuse a file that does not tell the truth about itself: a version whose content does not match its
+    fingerprint, or whose audit events are not a sequence of workflow steps ending in its status, approved
+    by its recorded approver, who never wrote or edited it. The error names the first bad record."""
+
+    def fail(where: str, message: str) -> NoReturn:
+        raise TransferError(f"{where}: {message}")
+
+    versions: dict[int, tuple[str, dict]] = {}
+    for index, version in enumerate(sections["versions"]):
+        where = f"versions[{index}] (id {version['id']})"
+        versions[version["id"]] = (where, version)
+        if not version["content_hash"]:
+            fail(where, "it has no content_hash (the fingerprint of its content)")
+        if _version_fingerprint(version) != version["content_hash"]:
+            fail(
+                where,
+                "its content does not match its content_hash: the title, summary, body, references or signs to "
+                "get help were changed after the fingerprint was taken",
+            )
+        steps = STEPS_TO_STATUS[version["status"]]
+        for step, names in FIELDS_SET_BY_STEP.items():
+            for name in names:
+                if step not in steps and version[name] is not None:
+                    fail(where, f"a {version['status']} version cannot have {name} (only the {step} step sets it)")
+
+    histories: dict[int, _VersionHistory] = {}
+    events = sorted(enumerate(sections["audit_events"]), key=lambda pair: pair[1]["id"])  # the order they happened
+    for index, event in events:
+        where = f"audit_events[{index}] (id {event['id']})"
+        _version_where, version = versions[event["version"]]
+        its_version = f"its version (id {version['id']})"
+        action, actor, before, after = event["action"], event["actor"], event["from_status"], event["to_status"]
+        if event["leaflet"] != version["leaflet"]:
+            fail(
+                where, f"it names leaflet {event['leaflet']}, but {its_version} belongs to leaflet {version['leaflet']}"
+            )
+        starts, leads_to = EVENT_STEPS[action]
+        if before not in starts or after != leads_to:
+            fail(
+                where,
+                f"a {action!r} event goes from {' or '.join(map(repr, sorted(starts)))} to {leads_to!r}, "
+                f"not from {before!r} to {after!r}",
+            )
+        history = histories.get(version["id"])
+        if history is None:
+            if action != "created":
+                fail(where, f"the history of {its_version} must start with a 'created' event, not {action!r}")
+            history = histories[version["id"]] = _VersionHistory()
+        elif before != history.status:
+            fail(
+                where,
+                f"it starts from {before!r}, but {its_version} was {history.status!r} after its previous event "
+                f"(id {history.last_event})",
+            )
+        if action == "created" and actor != version["created_by"]:
+            fail(where, f"{its_version} was created by {version['created_by']!r}, not by {actor!r}")
+        if action in EDITING_ACTIONS and actor == version["approved_by"]:
+            fail(where, f"{actor!r} approved {its_version}, so cannot also have written or edited it (four-eyes rule)")
+        if action == "published":
+            if actor != version["approved_by"]:
+                fail(
+                    where,
+                    f"published by {actor!r}, but {its_version} records {version['approved_by']!r} as its approver",
+                )
+            if event["content_hash"] != version["content_hash"]:
+                fail(where, f"its content_hash is not the content_hash of {its_version}, so it approved other content")
+        if action in EDITING_ACTIONS:
+            history.content_hash = event["content_hash"]
+            history.editors.add(actor)
+        elif event["content_hash"] != history.content_hash:
+            fail(
+                where,
+                f"its content_hash is not that of the content of {its_version} at this step ({action!r} does "
+                "not change the content; only 'created' and 'edited' do)",
+            )
+        if event["content"] is not None:
+            if _snapshot_fingerprint(event["content"], version["language"]) != event["content_hash"]:
+                fail(where, "the content kept with it does not match its content_hash")
+        history.status, history.last_event = after, event["id"]
+
+    for where, version in versions.values():
+        history = histories.get(version["id"])
+        if history is None:
+            fail(where, "it has no audit events (every version's history starts with a 'created' event)")
+        if history.status != version["status"]:
+            fail(where, f"its audit events end in {history.status!r}, but its status is {version['status']!r}")
+        if history.content_hash != version["content_hash"]:
+            fail(where, "its content_hash is not the one its last 'created' or 'edited' audit event recorded")
+        listed = {contributor["user"] for contributor in version["contributors"]}
+        unlisted = sorted(history.editors - listed)
+        if unlisted:
+            fail(where, f"{unlisted[0]!r} wrote or edited it (audit events) but is not listed among its contributors")
+
+
 def existing_rows() -> dict[str, int]:
     """Rows already in the tables an import fills, by model (empty when the database is empty)."""
     found = {}
@@ -495,6 +669,7 @@ def import_data(data: dict) -> ImportReport:
     """Load a parsed export into an empty database in one transaction: all of it, or nothing."""
     check_format(data)
     users, sections = _decode(data)
+    _check_history(sections)
     report = ImportReport()
     try:
         with transaction.atomic():
@@ -584,8 +759,9 @@ def _import_section(part: Part, records: list[dict], user_ids: dict[str, int]) -
 
 def _import_versions(part: Part, records: list[dict], user_ids: dict[str, int]) -> None:
     """Insert each version as a draft (signs can only be added to drafts), add its signs and contributors,
-    then move it to its real status with its approval fields in one UPDATE. Drafts and versions in review
-    come last, so each leaflet and language has at most one open version at every step."""
+    then take it through the workflow steps to its real status, one UPDATE per step, with its approval
+    fields on the step that publishes it. Drafts and versions in review come last, so each leaflet and
+    language has at most one open version at every step."""
     signs, contributors = part.children
     final_names = set(VERSION_FINAL_FIELDS)
     ordered = sorted(records, key=lambda values: (values["status"] in LeafletVersion.OPEN_STATUSES, values["id"]))
@@ -596,14 +772,15 @@ def _import_versions(part: Part, records: list[dict], user_ids: dict[str, int]) 
         for child, items in ((signs, values["help_signs"]), (contributors, values["contributors"])):
             for child_values in items:
                 _insert(_instance(child, child_values, user_ids, version_id=values["id"]))
-        final = {}
-        for name in VERSION_FINAL_FIELDS:
-            model_field = part.model_field(name)
-            value = values[name]
-            if _is_user_field(model_field) and value is not None:
-                value = user_ids[value]
-            final[model_field.attname] = value
-        LeafletVersion.objects.filter(pk=values["id"]).update(**final)  # update() leaves updated_at alone
+        for status in STEPS_TO_STATUS[values["status"]]:
+            step = {"status": status}
+            for name in FIELDS_SET_BY_STEP.get(status, ()):
+                model_field = part.model_field(name)
+                value = values[name]
+                if _is_user_field(model_field) and value is not None:
+                    value = user_ids[value]
+                step[model_field.attname] = value
+            LeafletVersion.objects.filter(pk=values["id"]).update(**step)  # update() leaves updated_at alone
 
 
 def _reset_sequences() -> None:

@@ -29,13 +29,12 @@ def new_row(version, **changes):
         "summary": "x",
         "change_note": "x",
         "created_by": version.created_by,
-        "status": Status.DISCARDED,
     }
     return LeafletVersion.objects.create(**{**fields, **changes})
 
 
-def test_version_number_is_unique_per_leaflet_and_language(draft):
-    refused(new_row, draft, number=draft.number)
+def test_version_number_is_unique_per_leaflet_and_language(published):
+    refused(new_row, published, number=published.number)
 
 
 def test_the_same_number_in_another_language_is_allowed(draft):
@@ -44,15 +43,19 @@ def test_the_same_number_in_another_language_is_allowed(draft):
 
 
 def test_only_one_open_version_per_leaflet_and_language(draft):
-    refused(new_row, draft, status=Status.DRAFT)
-    refused(new_row, draft, status=Status.IN_REVIEW)
-    new_row(draft, status=Status.DRAFT, language="fr")  # another language may have its own draft
+    refused(new_row, draft)
+    new_row(draft, language="fr")  # another language may have its own draft
+
+
+def test_a_version_in_review_is_the_open_version_too(in_review):
+    refused(new_row, in_review)
 
 
 def test_only_one_published_version_per_leaflet_and_language(published, approver):
+    second = new_row(published)
+    LeafletVersion.objects.filter(pk=second.pk).update(status=Status.IN_REVIEW)
     refused(
-        new_row,
-        published,
+        LeafletVersion.objects.filter(pk=second.pk).update,
         status=Status.PUBLISHED,
         approved_by=approver,
         approved_at=timezone.now(),
@@ -62,9 +65,8 @@ def test_only_one_published_version_per_leaflet_and_language(published, approver
     )
 
 
-def test_public_versions_must_carry_their_approval(draft):
-    refused(new_row, draft, status=Status.PUBLISHED)
-    refused(LeafletVersion.objects.filter(pk=draft.pk).update, status=Status.PUBLISHED)
+def test_public_versions_must_carry_their_approval(in_review):
+    refused(LeafletVersion.objects.filter(pk=in_review.pk).update, status=Status.PUBLISHED)
 
 
 def test_unknown_status_is_refused(draft):

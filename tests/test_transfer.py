@@ -457,13 +457,182 @@ def test_an_approval_that_breaks_the_four_eyes_rule_is_refused_by_the_database(e
 
 
 def test_two_published_versions_of_one_leaflet_are_refused(exported, tmp_path):
+    """A file whose history is consistent (the retirement left out everywhere) still meets the database's rule."""
     empty_leaflet_tables()
     data = copy.deepcopy(exported)
-    _first(data, "versions", status="retired", number=1, language="en")["retired_at"] = None
-    _first(data, "versions", status="retired", number=1, language="en")["status"] = "published"
+    retired = _first(data, "versions", status="retired", number=1, language="en")
+    retired.update(status="published", retired_at=None)
+    data["audit_events"].remove(_first(data, "audit_events", version=retired["id"], action="retired"))
     with pytest.raises(CommandError, match="breaks a database rule, so nothing was imported"):
         import_json(tmp_path, data)
     assert transfer.existing_rows() == {}
+
+
+# --- a file that does not tell the truth about itself: refused, naming the record, nothing imported ---------
+
+
+def _approved_by_omar(data):
+    return _first(data, "versions", status="published", approved_by="omar")
+
+
+def _events_of(data, version, **match):
+    return [
+        e for e in data["audit_events"] if e["version"] == version["id"] and all(e[k] == v for k, v in match.items())
+    ]
+
+
+def _change_body_keep_hash(data):
+    _approved_by_omar(data)["body"] = "<p>Pop the spots with a needle.</p>"
+
+
+def _change_sign_keep_hash(data):
+    _approved_by_omar(data)["help_signs"][1]["text"] = "Fever is nothing to worry about"
+
+
+def _change_body_and_its_hash(data):
+    """The version's own hash recomputed to fit, but the approval in the audit trail was of other content."""
+    version = _approved_by_omar(data)
+    version["body"] = "<p>Pop the spots with a needle.</p>"
+    version["content_hash"] = transfer._version_fingerprint(version)
+
+
+def _publication_by_someone_else(data):
+    _events_of(data, _approved_by_omar(data), action="published")[0]["actor"] = "claire"
+
+
+def _second_publication_added(data):
+    version = _approved_by_omar(data)
+    forged = {**_events_of(data, version, action="published")[0], "id": 9999, "actor": "erin"}
+    data["audit_events"].append(forged)
+
+
+def _submission_left_out(data):
+    version = _approved_by_omar(data)
+    data["audit_events"].remove(_events_of(data, version, action="submitted")[-1])
+
+
+def _published_straight_from_draft(data):
+    _events_of(data, _approved_by_omar(data), action="published")[0]["from_status"] = "draft"
+
+
+def _approver_edited(data):
+    _events_of(data, _approved_by_omar(data), action="edited")[-1]["actor"] = "omar"
+
+
+def _status_not_in_history(data):
+    _first(data, "versions", status="draft")["status"] = "in_review"
+
+
+def _history_removed(data):
+    draft = _first(data, "versions", status="draft")
+    data["audit_events"] = [e for e in data["audit_events"] if e["version"] != draft["id"]]
+
+
+def _sent_back_content_changed(data):
+    _events_of(data, _approved_by_omar(data), action="sent_back")[0]["content"]["title"] = "Something else"
+
+
+def _editor_not_a_contributor(data):
+    draft = _first(data, "versions", status="draft")
+    draft["contributors"] = [c for c in draft["contributors"] if c["user"] != "eddie"]
+
+
+def _created_by_someone_else(data):
+    draft = _first(data, "versions", status="draft")
+    _events_of(data, draft, action="created")[0]["actor"] = "eddie"  # erin opened it
+
+
+def _submission_of_other_content(data):
+    _events_of(data, _approved_by_omar(data), action="submitted")[-1]["content_hash"] = "b" * 64
+
+
+def _event_moved_to_another_leaflet(data):
+    event = _events_of(data, _approved_by_omar(data), action="edited")[0]
+    event["leaflet"] = _first(data, "leaflets", slug="care")["id"]
+
+
+def _approval_on_a_draft(data):
+    _first(data, "versions", status="draft")["approved_by"] = "omar"
+
+
+@pytest.mark.parametrize(
+    ("tamper", "message"),
+    [
+        (_change_body_keep_hash, r"versions\[\d+\] \(id \d+\): its content does not match its content_hash"),
+        (_change_sign_keep_hash, r"versions\[\d+\] \(id \d+\): its content does not match its content_hash"),
+        (
+            _change_body_and_its_hash,
+            r"audit_events\[\d+\] \(id \d+\): its content_hash is not the content_hash of its version \(id \d+\), so it "
+            r"approved other content",
+        ),
+        (
+            _publication_by_someone_else,
+            r"audit_events\[\d+\] \(id \d+\): published by 'claire', but its version \(id \d+\) records 'omar' as its approver",
+        ),
+        (
+            _second_publication_added,
+            r"audit_events\[\d+\] \(id 9999\): it starts from 'in_review', but its version \(id \d+\) was 'published' after",
+        ),
+        (
+            _submission_left_out,
+            r"audit_events\[\d+\] \(id \d+\): it starts from 'in_review', but its version \(id \d+\) was 'draft'",
+        ),
+        (
+            _published_straight_from_draft,
+            r"audit_events\[\d+\] \(id \d+\): a 'published' event goes from 'in_review' to 'published', not from "
+            r"'draft'",
+        ),
+        (
+            _approver_edited,
+            r"audit_events\[\d+\] \(id \d+\): 'omar' approved its version \(id \d+\), so cannot also have written or edited it",
+        ),
+        (
+            _status_not_in_history,
+            r"versions\[\d+\] \(id \d+\): its audit events end in 'draft', but its status is 'in_review'",
+        ),
+        (_history_removed, r"versions\[\d+\] \(id \d+\): it has no audit events"),
+        (_sent_back_content_changed, r"audit_events\[\d+\] \(id \d+\): the content kept with it does not match"),
+        (_editor_not_a_contributor, r"versions\[\d+\] \(id \d+\): 'eddie' wrote or edited it .* not listed among"),
+        (
+            _created_by_someone_else,
+            r"audit_events\[\d+\] \(id \d+\): its version \(id \d+\) was created by 'erin', not by 'eddie'",
+        ),
+        (
+            _submission_of_other_content,
+            r"audit_events\[\d+\] \(id \d+\): its content_hash is not that of the content of its version",
+        ),
+        (_event_moved_to_another_leaflet, r"audit_events\[\d+\] \(id \d+\): it names leaflet \d+, but its version"),
+        (_approval_on_a_draft, r"versions\[\d+\] \(id \d+\): a draft version cannot have approved_by"),
+    ],
+)
+def test_a_file_whose_history_was_tampered_with_is_refused_and_nothing_is_imported(exported, tmp_path, tamper, message):
+    empty_leaflet_tables()
+    users_before = get_user_model().objects.count()
+    data = copy.deepcopy(exported)
+    tamper(data)
+    with pytest.raises(CommandError, match=message):
+        import_json(tmp_path, data)
+    assert transfer.existing_rows() == {}
+    assert get_user_model().objects.count() == users_before
+
+
+def test_the_error_names_the_tampered_version_by_its_place_and_id(exported, tmp_path):
+    empty_leaflet_tables()
+    data = copy.deepcopy(exported)
+    _change_body_keep_hash(data)
+    index = data["versions"].index(_approved_by_omar(data))
+    with pytest.raises(transfer.TransferError) as error:
+        transfer.import_data(data)
+    assert str(error.value).startswith(f"versions[{index}] (id {data['versions'][index]['id']}): ")
+
+
+def test_imported_versions_step_through_review_to_their_status(exported, tmp_path):
+    """The import takes each version through the workflow's steps, so the database's step rules hold for it."""
+    empty_leaflet_tables()
+    import_json(tmp_path, exported)
+    statuses = {v["id"]: v["status"] for v in exported["versions"]}
+    assert dict(LeafletVersion.objects.values_list("id", "status")) == statuses
+    assert set(statuses.values()) == set(LeafletVersion.Status.values)
 
 
 def test_users_that_already_exist_are_matched_and_left_alone(exported, tmp_path):

@@ -17,7 +17,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 Status = LeafletVersion.Status
-rules = importlib.import_module("education.migrations.0011_protect_steps_links_and_slugs")
+rules = importlib.import_module("education.migrations.0012_protect_steps_links_and_slugs")
 
 # Everything a public version must carry (constraint version_public_is_approved), so that a refusal below
 # comes from the rule under test and not from a missing approval.

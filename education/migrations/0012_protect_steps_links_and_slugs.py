@@ -199,5 +199,5 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("education", "0010_audit_event_content")]
+    dependencies = [("education", "0011_withdrawal_attestation_copied_text_detail_changes")]
     operations = [migrations.RunPython(install, remove)]

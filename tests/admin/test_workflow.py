@@ -161,3 +161,26 @@ def test_workflow_comment_over_2000_characters_is_refused_with_a_message(client,
     response = client.post(workflow_url(in_review, "send_back"), {"comment": "x" * 2001}, follow=True)
     assert "The comment is too long (2000 characters at most)." in page(response)
     assert reload(in_review).status == Status.IN_REVIEW
+
+
+def test_an_approve_form_showing_older_text_publishes_nothing(client, in_review, editor, approver):
+    """Issue 11, gap 1, through the admin: the approver's page carries the fingerprint of text A; meanwhile the
+    version is sent back, changed to B and resubmitted; the approver's stale form must not publish B."""
+    client.force_login(approver)
+    review_page = page(client.get(change_url(in_review)))
+    shown = reload(in_review).content_hash
+    assert f'name="content_hash" value="{shown}"' in review_page
+    assert "I have reviewed this text for clinical accuracy and it is suitable for patients." in review_page
+    services.version_send_back(version=in_review, user=factories.make_approver(), comment="Shorter.")
+    factories.edit(in_review, user=editor, summary="Text B, never reviewed.")
+    services.version_submit(version=in_review, user=editor)
+
+    response = client.post(
+        workflow_url(in_review, "approve"), {"content_hash": shown, "attest": "yes", "comment": ""}, follow=True
+    )
+    assert "changed after you opened it" in page(response)
+    assert reload(in_review).status == Status.IN_REVIEW
+    response = client.post(workflow_url(in_review, "approve"), approval_data(in_review, attest=""), follow=True)
+    assert "Tick the statement" in page(response) and reload(in_review).status == Status.IN_REVIEW
+    client.post(workflow_url(in_review, "approve"), approval_data(in_review))
+    assert reload(in_review).status == Status.PUBLISHED

@@ -58,18 +58,24 @@ def no_js_page(browser):
     context.close()
 
 
-TRIGGER_MIGRATIONS = ["education.migrations.0002_protect_history", "education.migrations.0005_protect_handouts"]
+TRIGGER_MIGRATIONS = [
+    "education.migrations.0002_protect_history",
+    "education.migrations.0005_protect_handouts",
+    "education.migrations.0011_withdrawal_attestation_copied_text_detail_changes",
+]
 
 
 def _set_history_triggers(*, installed: bool) -> None:
     import importlib
 
     from django.db import connection
+    from django.db.migrations import RunPython
 
     # Install in migration order, remove in reverse (later triggers use functions made by earlier ones).
     for name in TRIGGER_MIGRATIONS if installed else reversed(TRIGGER_MIGRATIONS):
         module = importlib.import_module(name)
-        install, remove = module.Migration.operations[0].code, module.Migration.operations[0].reverse_code
+        operation = next(op for op in module.Migration.operations if isinstance(op, RunPython))
+        install, remove = operation.code, operation.reverse_code
         # One statement at a time (no transaction around them): on PostgreSQL a request the live server is
         # still answering holds a lock on one table while we would hold another, and they would deadlock.
         with connection.schema_editor(atomic=False) as schema_editor:

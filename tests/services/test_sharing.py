@@ -1,5 +1,5 @@
 """Handout records and share links (education/services/sharing.py): the services and the database rules behind
-them. Sharing through the staff page, email included, is tested in tests/test_share.py."""
+them. Sharing through the staff page, email included, is tested in tests/views/test_share.py."""
 
 import datetime
 

@@ -70,3 +70,9 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests (a live server in another thread, transactional databases) run last, after every test
+    that uses the ordinary per-test transaction, as they did before the tests moved into folders."""
+    items.sort(key=lambda item: "tests/browser/" in str(item.path))

@@ -184,3 +184,17 @@ def test_an_approve_form_showing_older_text_publishes_nothing(client, in_review,
     assert "Tick the statement" in page(response) and reload(in_review).status == Status.IN_REVIEW
     client.post(workflow_url(in_review, "approve"), approval_data(in_review))
     assert reload(in_review).status == Status.PUBLISHED
+
+
+def test_the_new_draft_endpoint_refuses_a_source_the_page_never_offers(client, published, editor, approver):
+    """Issue 11, gap 2: a forged POST naming a discarded draft (text nobody reviewed) as the source."""
+    third = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
+    factories.edit(third, user=approver, summary="Text the approver wrote.")
+    services.version_discard(version=third, user=approver)
+    client.force_login(editor)
+    response = client.post(new_draft_url(published.leaflet), {"language": "en", "based_on": third.pk}, follow=True)
+    assert "was discarded, so a new draft cannot start from it" in page(response)
+    assert not published.leaflet.versions.filter(status=Status.DRAFT).exists()
+    other = factories.make_published(author=editor, approver=approver)
+    response = client.post(new_draft_url(published.leaflet), {"language": "en", "based_on": other.pk}, follow=True)
+    assert "That version does not belong to this leaflet." in page(response)

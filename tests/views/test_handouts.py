@@ -296,3 +296,13 @@ def test_handout_records_are_listed_read_only(client, published, editor, clinic)
     assert client.get(reverse("admin:education_handout_add")).status_code == 403
     assert client.post(reverse("admin:education_handout_delete", args=[handout.pk]), {"post": "yes"}).status_code == 403
     assert Handout.objects.count() == 1
+
+
+def test_opening_a_published_versions_staff_pdf_records_nothing(client, published, editor, clinic):
+    """A plain GET (a reload, a prefetch, a link on another site) never writes a handout record: staff who give
+    a patient the published version print it from the staff handout page, a POST, which records it."""
+    client.force_login(editor)
+    for _reload in range(3):
+        assert client.get(version_pdf_url(published)).status_code == 200
+    assert client.get(version_pdf_url(published), HTTP_SEC_FETCH_SITE="cross-site").status_code == 200
+    assert not Handout.objects.exists()

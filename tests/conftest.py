@@ -76,3 +76,14 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests (a live server in another thread, transactional databases) run last, after every test
     that uses the ordinary per-test transaction, as they did before the tests moved into folders."""
     items.sort(key=lambda item: "tests/browser/" in str(item.path))
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The public page cache switched on, as in production."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    yield
+    cache.clear()

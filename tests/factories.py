@@ -81,3 +81,13 @@ def audit_actions(version):
 def shown_hash(version):
     """The fingerprint a review page shows for this version now (what an approver approves)."""
     return LeafletVersion.objects.values_list("content_hash", flat=True).get(pk=version.pk)
+
+
+def supersede(version, *, editor, approver=None, **changes) -> LeafletVersion:
+    """Publish a new version copied from `version` (which becomes superseded), signed off by another approver."""
+    draft = services.version_create_draft(leaflet=version.leaflet, user=editor, based_on=version)
+    draft = edit(draft, user=editor, **{"summary": "A newer version.", "change_note": "Newer.", **changes})
+    services.version_submit(version=draft, user=editor)
+    return services.version_approve_and_publish(
+        version=draft, user=approver or make_approver(), content_hash=shown_hash(draft), attested=True
+    )

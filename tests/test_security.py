@@ -161,16 +161,6 @@ def test_the_prebuilt_policy_is_what_django_csp_would_build(settings):
 # --- patient pages from the cache -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def page_cache(settings):
-    from django.core.cache import cache
-
-    cache.clear()
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
-    yield
-    cache.clear()
-
-
 def _nonce(response) -> str:
     return re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
 

@@ -119,13 +119,7 @@ def test_drafts_carry_a_watermark_on_every_page_and_published_versions_do_not(le
 
 
 def test_a_superseded_version_says_it_was_replaced(leaflet_version, clinic, editor):
-    newer = services.version_create_draft(leaflet=leaflet_version.leaflet, user=editor, based_on=leaflet_version)
-    newer = factories.edit(newer, user=editor, summary="Version two.", change_note="Second.")
-    services.version_submit(version=newer, user=editor)
-    other = factories.make_approver()
-    services.version_approve_and_publish(
-        version=newer, user=other, content_hash=factories.shown_hash(newer), attested=True
-    )
+    factories.supersede(leaflet_version, editor=editor, summary="Version two.")
     leaflet_version.refresh_from_db()
     text = whole_text(render(leaflet_version, clinic))
     assert "A newer version of this leaflet has replaced this one." in text

@@ -2,7 +2,6 @@
 every handout of it (public, share-link and staff), the stored handout files and the public page cache."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from clinic.models import Clinic
@@ -24,14 +23,6 @@ def clinic():
 def wrong(editor, approver, clinic, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # pre-renders and stores its handout
         return factories.make_published(author=editor, approver=approver, summary=SECRET)
-
-
-@pytest.fixture
-def page_cache(settings):
-    cache.clear()
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
-    yield
-    cache.clear()
 
 
 def test_every_path_answers_410_with_a_notice_and_never_the_text(
@@ -74,13 +65,7 @@ def test_every_path_answers_410_with_a_notice_and_never_the_text(
 
 
 def test_a_superseded_version_stays_readable_with_a_notice(client, wrong, editor, approver):
-    newer = services.version_create_draft(leaflet=wrong.leaflet, user=editor, based_on=wrong)
-    newer = factories.edit(newer, user=editor, summary="Do not squeeze the spot.", change_note="Corrected.")
-    services.version_submit(version=newer, user=editor)
-    other = factories.make_approver()
-    services.version_approve_and_publish(
-        version=newer, user=other, content_hash=factories.shown_hash(newer), attested=True
-    )
+    factories.supersede(wrong, editor=editor, summary="Do not squeeze the spot.")
     response = client.get(f"/leaflets/{wrong.leaflet.slug}/v1/")
     assert response.status_code == 200
     assert "A newer version of this leaflet is available." in response.content.decode()

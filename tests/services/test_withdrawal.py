@@ -11,19 +11,10 @@ Status = LeafletVersion.Status
 pytestmark = pytest.mark.django_db
 
 
-def publish_second(published, editor, approver):
-    draft = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
-    draft = factories.edit(draft, user=editor, summary="Second version.", change_note="Second.")
-    services.version_submit(version=draft, user=editor)
-    return services.version_approve_and_publish(
-        version=draft, user=approver, content_hash=factories.shown_hash(draft), attested=True
-    )
-
-
 def test_withdrawing_a_leaflet_needs_a_reason_and_withdraws_every_reachable_version(
     published, editor, approver, other_approver
 ):
-    second = publish_second(published, editor, other_approver)
+    second = factories.supersede(published, editor=editor, approver=other_approver)
     with pytest.raises(services.WorkflowError, match="why"):
         services.leaflet_withdraw(leaflet=published.leaflet, user=approver, reason="  ")
     withdrawn = services.leaflet_withdraw(leaflet=published.leaflet, user=approver, reason="Dose was wrong")
@@ -39,7 +30,7 @@ def test_withdrawing_a_leaflet_needs_a_reason_and_withdraws_every_reachable_vers
 
 
 def test_one_superseded_version_can_be_withdrawn_alone(published, editor, approver, other_approver):
-    second = publish_second(published, editor, other_approver)
+    second = factories.supersede(published, editor=editor, approver=other_approver)
     published.refresh_from_db()
     services.version_withdraw(version=published, user=approver, reason="Wrong advice in v1")
     published.refresh_from_db()

@@ -1,24 +1,32 @@
 """Export every leaflet and its history to one JSON file, and load such a file into an empty database.
 
 The file is a portable copy next to the database backups (see docs/operations.md): clinics, leaflets, every
-version in every status (with its "when to get help" signs and contributors), the audit trail, share links
-(token hashes only), handout records and review reminders. People are named by username, with their names,
-email, active/staff flags and groups; password hashes are never written.
+version in every status (with its "when to get help" signs and contributors, and its withdrawal if it was
+withdrawn), the audit trail (with the statement each approver signed), changes to leaflets' details, share
+links (token hashes only), handout records and review reminders. People are named by username, with their
+names, email, active/staff flags and groups; password hashes are never written.
 
-Format version 1 is a JSON object: "format" and "format_version" first, then one list per section, each
-sorted by id (users by username), each record with the same keys in the same order. Exporting the same data
-twice gives the same bytes, so an import followed by an export can be compared with the original file.
+The file is a JSON object: "format" and "format_version" first, then one list per section, each sorted by id
+(users by username), each record with the same keys in the same order. Exporting the same data twice gives
+the same bytes, so an import followed by an export can be compared with the original file. Exports are
+written in format 2, which added withdrawal (versions' withdrawn_at, withdrawn_by, withdrawal_reason), the
+approver's attestation on audit events, contributors counted through copied text (`via`), share links'
+views_after_withdrawal, and the leaflet_changes section. A format 1 file (written before those existed)
+still imports, with those fields empty and no leaflet changes; a newer format is refused.
 
 The import keeps primary keys and timestamps, and goes through the database's own rules (constraints and
-the triggers of migrations 0002, 0005 and 0011) rather than around them: each version is inserted as a draft,
-its signs and contributors are added, then it steps through the workflow to its final status (draft ->
-in_review -> published -> retired, or draft -> discarded), taking its approval fields on the step that
-publishes it, so the four-eyes trigger checks every approval in the file.
+the triggers of migrations 0002, 0005, 0011 and 0012) rather than around them: each version is inserted as
+a draft, its signs and contributors are added, then it steps through the workflow to its final status
+(draft -> in_review -> published -> retired, or draft -> discarded), taking its approval fields on the step
+that publishes it, so the four-eyes trigger checks every approval in the file. A withdrawn version takes its
+withdrawal on the step that retires it when it was withdrawn while published, or in an update of the
+retired row when it was withdrawn after being superseded, the only two ways the triggers allow.
 
 Before anything is written the import also checks that the file tells the truth about itself: every
 version's content matches its fingerprint (`content_hash`), and each version's audit events are a real
 sequence of workflow steps that ends in the version's status, signed off by the recorded approver, who never
-edited it. A file edited by hand (a published text changed, an approval forged) is refused.
+edited it, and withdrawn by the person the version names if (and only if) it was withdrawn. A file edited
+by hand (a published text changed, an approval forged, a withdrawal taken out) is refused.
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ from education.models import (
     HandoutItem,
     HelpSign,
     Leaflet,
+    LeafletChange,
     LeafletVersion,
     ReviewReminder,
     ShareLink,
@@ -54,8 +63,9 @@ from education.models import (
 )
 
 FORMAT = "clinic-leaflets"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAX_ID = 2**63 - 1
+Status = LeafletVersion.Status
 USER_KEYS = ("username", "first_name", "last_name", "email", "is_active", "is_staff", "groups")
 
 
@@ -75,9 +85,18 @@ class Part:
     # Fields added to format 1 after its first release: a file written before them may leave them out, and
     # they then take the model's default. Exports always write them.
     added_later: tuple[str, ...] = ()
+    # Fields that came with a later format, and that format: a file in an earlier format has none of them,
+    # and they take the model's default (None, for every such field so far).
+    newer: tuple[tuple[str, int], ...] = ()
+    since: int = 1  # the format that brought this section
 
     def model_field(self, name: str) -> models.Field:
         return self.model._meta.get_field(name)
+
+    def fields_in(self, format_version: int) -> tuple[str, ...]:
+        """The fields a record of this part has in a file of `format_version`."""
+        added = dict(self.newer)
+        return tuple(name for name in self.fields if added.get(name, 1) <= format_version)
 
 
 SECTIONS: tuple[Part, ...] = (
@@ -91,19 +110,21 @@ SECTIONS: tuple[Part, ...] = (
     Part("versions", LeafletVersion, (
         "id", "leaflet", "language", "number", "status", "title", "summary", "body", "references", "change_note",
         "based_on", "translation_of", "revision", "created_by", "created_at", "updated_at", "approved_by",
-        "approved_at", "published_at", "retired_at", "review_due", "content_hash",
+        "approved_at", "published_at", "retired_at", "review_due", "content_hash", "withdrawn_at", "withdrawn_by",
+        "withdrawal_reason",
     ), children=(
         Part("help_signs", HelpSign, ("id", "position", "urgency", "text"), parent="version"),
-        Part("contributors", VersionContributor, ("id", "user"), parent="version"),
-    )),
+        Part("contributors", VersionContributor, ("id", "user", "via"), parent="version", newer=(("via", 2),)),
+    ), newer=(("withdrawn_at", 2), ("withdrawn_by", 2), ("withdrawal_reason", 2))),
     Part("audit_events", AuditEvent, (
         "id", "leaflet", "version", "action", "actor", "at", "from_status", "to_status", "content_hash", "comment",
-        "content",
-    ), added_later=("content",)),
+        "content", "attestation",
+    ), added_later=("content",), newer=(("attestation", 2),)),
+    Part("leaflet_changes", LeafletChange, ("id", "leaflet", "actor", "at", "field", "before", "after"), since=2),
     Part("share_links", ShareLink, (
         "id", "token_hash", "version", "clinic", "created_by", "created_at", "expires_at", "revoked_at",
-        "revoked_by", "view_count", "form_key_hash",
-    ), added_later=("form_key_hash",)),
+        "revoked_by", "view_count", "views_after_withdrawal", "form_key_hash",
+    ), added_later=("form_key_hash",), newer=(("views_after_withdrawal", 2),)),
     Part("handouts", Handout, (
         "id", "channel", "clinic", "created_by", "created_at", "share_link", "options",
     ), children=(
@@ -114,10 +135,17 @@ SECTIONS: tuple[Part, ...] = (
 SECTION_KEYS = ("users", *(part.key for part in SECTIONS))
 ALL_MODELS = [model for part in SECTIONS for model in (part.model, *(child.model for child in part.children))]
 SECTION_OF_MODEL = {part.model: part.key for part in SECTIONS}
+# Values a model no longer offers but older rows may still hold (the database's constraint still allows
+# them): public PDF downloads were recorded as handouts until they stopped writing anything.
+LEGACY_VALUES = {(Handout, "channel"): ("download",)}
+# A withdrawal: all three set at once, on a retired version only (migration 0011).
+WITHDRAWAL_FIELDS = ("withdrawn_at", "withdrawn_by", "withdrawal_reason")
 # Left empty when an imported version is inserted as a draft, and set by the workflow steps below.
-VERSION_FINAL_FIELDS = ("status", "approved_by", "approved_at", "published_at", "retired_at", "review_due")
-# The workflow steps an imported version takes from draft to its status in the file (migration 0011 allows
-# no shortcut), and the fields each step sets.
+VERSION_FINAL_FIELDS = (
+    "status", "approved_by", "approved_at", "published_at", "retired_at", "review_due", *WITHDRAWAL_FIELDS,
+)  # fmt: skip
+# The workflow steps an imported version takes from draft to its status in the file (migration 0012 allows
+# no shortcut), and the fields each step sets. A withdrawal is set on the step into retired, or after it.
 STEPS_TO_STATUS = {
     "draft": (),
     "in_review": ("in_review",),
@@ -129,15 +157,20 @@ FIELDS_SET_BY_STEP = {
     "published": ("approved_by", "approved_at", "published_at", "review_due"),
     "retired": ("retired_at",),
 }
-# What each audit action records: the status it starts from and the status it leads to.
+# What each audit action records: the status changes (from, to) it may make. A withdrawal retires a published
+# version, or withdraws one that was already retired (superseded); a recall changes no status.
+PUBLIC_STATUSES = tuple(str(status) for status in LeafletVersion.PUBLIC_STATUSES)
 EVENT_STEPS = {
-    "created": ({""}, "draft"),
-    "edited": ({"draft"}, "draft"),
-    "submitted": ({"draft"}, "in_review"),
-    "sent_back": ({"in_review"}, "draft"),
-    "published": ({"in_review"}, "published"),
-    "retired": ({"published"}, "retired"),
-    "discarded": ({"draft", "in_review"}, "discarded"),
+    "created": {("", "draft")},
+    "edited": {("draft", "draft")},
+    "submitted": {("draft", "in_review")},
+    "sent_back": {("in_review", "draft")},
+    "published": {("in_review", "published")},
+    "retired": {("published", "retired")},
+    "discarded": {("draft", "discarded"), ("in_review", "discarded")},
+    "withdrawn": {("published", "retired"), ("retired", "retired")},
+    "revoked_all": {(status, status) for status in PUBLIC_STATUSES},
+    "recall_sent": {(status, status) for status in PUBLIC_STATUSES},
 }
 EDITING_ACTIONS = ("created", "edited")  # the only steps that change a version's content
 
@@ -273,8 +306,9 @@ def summary(data: dict) -> str:
     return (
         f"{len(data['clinics'])} clinics, {len(data['leaflets'])} leaflets, {len(versions)} versions "
         f"({sum(len(v['help_signs']) for v in versions)} signs to get help), {len(data['audit_events'])} audit "
-        f"events, {len(data['share_links'])} share links, {len(data['handouts'])} handout records, "
-        f"{len(data['review_reminders'])} review reminders, {len(data['users'])} users"
+        f"events, {len(data.get('leaflet_changes', []))} leaflet detail changes, {len(data['share_links'])} share "
+        f"links, {len(data['handouts'])} handout records, {len(data['review_reminders'])} review reminders, "
+        f"{len(data['users'])} users"
     )
 
 
@@ -313,6 +347,11 @@ def load_file(path: str | os.PathLike) -> dict:
     return data
 
 
+def section_keys(format_version: int) -> tuple[str, ...]:
+    """The sections a file of `format_version` has, in order."""
+    return ("users", *(part.key for part in SECTIONS if part.since <= format_version))
+
+
 def check_format(data, *, source: str = "The file") -> None:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise TransferError(f'{source} is not a leaflet export (it has no "format": "{FORMAT}" marker).')
@@ -324,16 +363,17 @@ def check_format(data, *, source: str = "The file") -> None:
             f"{source} was written in format {version} by a newer version of the app; this version reads "
             f"format {FORMAT_VERSION}. Upgrade the app, then import again."
         )
-    missing = [key for key in SECTION_KEYS if key not in data]
-    unknown = sorted(set(data) - {"format", "format_version", *SECTION_KEYS})
+    keys = section_keys(version)
+    missing = [key for key in keys if key not in data]
+    unknown = sorted(set(data) - {"format", "format_version", *keys})
     if missing or unknown:
         parts = []
         if missing:
             parts.append("missing " + ", ".join(missing))
         if unknown:
             parts.append("unknown " + ", ".join(unknown))
-        raise TransferError(f"{source} does not have the sections of format {FORMAT_VERSION} ({'; '.join(parts)}).")
-    for key in SECTION_KEYS:
+        raise TransferError(f"{source} does not have the sections of format {version} ({'; '.join(parts)}).")
+    for key in keys:
         if not isinstance(data[key], list) or not all(isinstance(record, dict) for record in data[key]):
             raise TransferError(f'{source}: "{key}" must be a list of records.')
 
@@ -354,8 +394,13 @@ class _Decoder:
 
     def __init__(self, data: dict):
         self.data = data
+        self.format_version: int = data["format_version"]
         self.usernames = {record.get("username") for record in data["users"]}
         self.ids: dict[str, set[int]] = {}
+
+    def section(self, part: Part) -> list[dict]:
+        """The records of a section; none for a section newer than the file's format."""
+        return self.data[part.key] if part.since <= self.format_version else []
 
     def fail(self, where: str, message: str) -> NoReturn:
         raise TransferError(f"{where}: {message}")
@@ -364,7 +409,7 @@ class _Decoder:
         for part in SECTIONS:
             seen: set[int] = set()
             child_seen: dict[str, set[int]] = {child.key: set() for child in part.children}
-            for index, record in enumerate(self.data[part.key]):
+            for index, record in enumerate(self.section(part)):
                 self._take_id(record, f"{part.key}[{index}]", seen)
                 for child in part.children:
                     items = record.get(child.key)
@@ -384,10 +429,11 @@ class _Decoder:
         seen.add(pk)
 
     def record(self, part: Part, record: dict, where: str) -> dict:
-        expected = set(part.fields) | {child.key for child in part.children}
+        fields = part.fields_in(self.format_version)
+        expected = set(fields) | {child.key for child in part.children}
         missing = [
             name
-            for name in (*part.fields, *(c.key for c in part.children))
+            for name in (*fields, *(c.key for c in part.children))
             if name not in record and name not in part.added_later
         ]
         unknown = sorted(set(record) - expected)
@@ -398,7 +444,7 @@ class _Decoder:
         values = {}
         for name in part.fields:
             model_field = part.model_field(name)
-            if name not in record:  # added later (see Part.added_later)
+            if name not in record:  # added later, or in a later format (see Part.added_later and Part.newer)
                 values[name] = model_field.get_default()
             else:
                 values[name] = self.value(model_field, record[name], f"{where}.{name}")
@@ -414,8 +460,11 @@ class _Decoder:
         if model_field.is_relation:
             return self._reference(model_field, raw, where)
         value = self._typed(model_field, raw, where)
-        if model_field.choices and value not in {choice for choice, _label in model_field.flatchoices}:
-            self.fail(where, f"{raw!r} is not one of {', '.join(c for c, _label in model_field.flatchoices)}")
+        if model_field.choices:
+            allowed = [choice for choice, _label in model_field.flatchoices]
+            allowed += LEGACY_VALUES.get((model_field.model, model_field.name), ())
+            if value not in allowed:
+                self.fail(where, f"{raw!r} is not one of {', '.join(allowed)}")
         try:
             model_field.run_validators(value)
         except ValidationError as error:
@@ -498,7 +547,7 @@ def _decode(data: dict) -> tuple[list[dict], dict[str, list[dict]]]:
     sections: dict[str, list[dict]] = {}
     for part in SECTIONS:
         decoded = []
-        for index, record in enumerate(data[part.key]):
+        for index, record in enumerate(decoder.section(part)):
             where = f"{part.key}[{index}] (id {record['id']})"
             values = decoder.record(part, record, where)
             for child in part.children:
@@ -522,6 +571,7 @@ class _VersionHistory:
     content_hash: str = ""
     last_event: int = 0
     editors: set[str] = field(default_factory=set)
+    withdrawal_event: int = 0  # the id of its 'withdrawn' event, once read
 
 
 def _fingerprint(*, language: str, title: str, summary: str, body: str, references: str, signs) -> str:
@@ -559,10 +609,11 @@ def _snapshot_fingerprint(content, language: str) -> str | None:
     return _fingerprint(language=language, **{key: content[key] for key in texts}, signs=[tuple(s) for s in signs])
 
 
-def _check_history(sections: dict[str, list[dict]]) -> None:
+def _check_history(sections: dict[str, list[dict]], *, format_version: int = FORMAT_VERSION) -> None:
     """Refuse a file that does not tell the truth about itself: a version whose content does not match its
     fingerprint, or whose audit events are not a sequence of workflow steps ending in its status, approved
-    by its recorded approver, who never wrote or edited it. The error names the first bad record."""
+    by its recorded approver, who never wrote or edited it, and withdrawn (exactly when the version says so)
+    by the person it names. The error names the first bad record."""
 
     def fail(where: str, message: str) -> NoReturn:
         raise TransferError(f"{where}: {message}")
@@ -584,6 +635,7 @@ def _check_history(sections: dict[str, list[dict]]) -> None:
             for name in names:
                 if step not in steps and version[name] is not None:
                     fail(where, f"a {version['status']} version cannot have {name} (only the {step} step sets it)")
+        _check_withdrawal_fields(version, where, fail)
 
     histories: dict[int, _VersionHistory] = {}
     events = sorted(enumerate(sections["audit_events"]), key=lambda pair: pair[1]["id"])  # the order they happened
@@ -596,13 +648,10 @@ def _check_history(sections: dict[str, list[dict]]) -> None:
             fail(
                 where, f"it names leaflet {event['leaflet']}, but {its_version} belongs to leaflet {version['leaflet']}"
             )
-        starts, leads_to = EVENT_STEPS[action]
-        if before not in starts or after != leads_to:
-            fail(
-                where,
-                f"a {action!r} event goes from {' or '.join(map(repr, sorted(starts)))} to {leads_to!r}, "
-                f"not from {before!r} to {after!r}",
-            )
+        allowed = EVENT_STEPS[action]
+        if (before, after) not in allowed:
+            ways = " or ".join(f"from {start!r} to {end!r}" for start, end in sorted(allowed))
+            fail(where, f"a {action!r} event goes {ways}, not from {before!r} to {after!r}")
         history = histories.get(version["id"])
         if history is None:
             if action != "created":
@@ -626,6 +675,25 @@ def _check_history(sections: dict[str, list[dict]]) -> None:
                 )
             if event["content_hash"] != version["content_hash"]:
                 fail(where, f"its content_hash is not the content_hash of {its_version}, so it approved other content")
+        elif event["attestation"] is not None:
+            fail(where, f"a {action!r} event has an attestation; only the approver's 'published' event has one")
+        if action == "withdrawn":
+            if version["withdrawn_at"] is None:
+                fail(
+                    where,
+                    f"it records a withdrawal, but {its_version} has no withdrawn_at: imported like this, a "
+                    "withdrawn text would be shown to patients again",
+                )
+            if history.withdrawal_event:
+                fail(where, f"{its_version} was already withdrawn (audit event id {history.withdrawal_event})")
+            if actor != version["withdrawn_by"]:
+                fail(
+                    where,
+                    f"withdrawn by {actor!r}, but {its_version} records {version['withdrawn_by']!r} as who withdrew it",
+                )
+            if event["comment"] != version["withdrawal_reason"]:
+                fail(where, f"its comment is not the withdrawal_reason of {its_version}")
+            history.withdrawal_event = event["id"]
         if action in EDITING_ACTIONS:
             history.content_hash = event["content_hash"]
             history.editors.add(actor)
@@ -644,6 +712,10 @@ def _check_history(sections: dict[str, list[dict]]) -> None:
         history = histories.get(version["id"])
         if history is None:
             fail(where, "it has no audit events (every version's history starts with a 'created' event)")
+        if version["withdrawn_at"] is not None and not history.withdrawal_event:
+            fail(
+                where, "it was withdrawn (withdrawn_at), but no 'withdrawn' audit event records who withdrew it and why"
+            )
         if history.status != version["status"]:
             fail(where, f"its audit events end in {history.status!r}, but its status is {version['status']!r}")
         if history.content_hash != version["content_hash"]:
@@ -652,6 +724,47 @@ def _check_history(sections: dict[str, list[dict]]) -> None:
         unlisted = sorted(history.editors - listed)
         if unlisted:
             fail(where, f"{unlisted[0]!r} wrote or edited it (audit events) but is not listed among its contributors")
+        if version["approved_by"] in listed:
+            fail(where, f"{version['approved_by']!r} approved it but is listed among its contributors (four-eyes rule)")
+        if format_version >= 2:  # a format 1 file does not say which contributors came with copied text
+            _check_copied_contributors(version, where, history, versions, fail)
+
+
+def _check_withdrawal_fields(version: dict, where: str, fail) -> None:
+    """A withdrawal is complete (when, by whom, why) and only on a retired version; an incomplete one or one
+    on another status would be refused by the database, so say which record it is."""
+    if version["withdrawn_at"] is None:
+        if version["withdrawn_by"] is not None or version["withdrawal_reason"] is not None:
+            fail(where, "only a withdrawn version (with withdrawn_at) has withdrawn_by or a withdrawal_reason")
+        return
+    if version["status"] != "retired":
+        fail(where, f"a {version['status']} version cannot have been withdrawn (only a retired one has withdrawn_at)")
+    if version["withdrawn_by"] is None or not (version["withdrawal_reason"] or "").strip():
+        fail(where, "a withdrawn version has withdrawn_by and a withdrawal_reason as well as withdrawn_at")
+
+
+def _check_copied_contributors(version: dict, where: str, history: _VersionHistory, versions: dict, fail) -> None:
+    """A contributor without `via` wrote or edited the version (audit events say so); one with `via` wrote
+    text the version was copied from: that other version's author or one of its contributors."""
+    for contributor in version["contributors"]:
+        person, via = contributor["user"], contributor["via"]
+        if via is None:
+            if person not in history.editors:
+                fail(
+                    where,
+                    f"{person!r} is listed among its contributors as having written or edited it, but no "
+                    "'created' or 'edited' audit event is theirs (a contributor through copied text names the "
+                    "version copied from in `via`)",
+                )
+            continue
+        _source_where, source = versions[via]
+        authors = {source["created_by"], *(other["user"] for other in source["contributors"])}
+        if via == version["id"] or source["leaflet"] != version["leaflet"] or person not in authors:
+            fail(
+                where,
+                f"{person!r} is listed as a contributor through text copied from version {via}, which is not "
+                "another version of the same leaflet with them as its author or one of its contributors",
+            )
 
 
 def existing_rows() -> dict[str, int]:
@@ -669,7 +782,7 @@ def import_data(data: dict) -> ImportReport:
     """Load a parsed export into an empty database in one transaction: all of it, or nothing."""
     check_format(data)
     users, sections = _decode(data)
-    _check_history(sections)
+    _check_history(sections, format_version=data["format_version"])
     report = ImportReport()
     try:
         with transaction.atomic():
@@ -682,7 +795,7 @@ def import_data(data: dict) -> ImportReport:
                 )
             user_ids = _import_users(users, report)
             for part in SECTIONS:
-                _import_section(part, sections[part.key], user_ids)
+                _import_section(part, sections, user_ids)
                 report.counts[part.key] = len(sections[part.key])
                 for child in part.children:
                     report.counts[child.key] = sum(len(record[child.key]) for record in sections[part.key])
@@ -729,16 +842,20 @@ def _import_users(users: list[dict], report: ImportReport) -> dict[str, int]:
     return ids
 
 
-def _instance(part: Part, values: dict, user_ids: dict[str, int], **extra) -> models.Model:
-    kwargs = {}
-    for name in part.fields:
+def _column_values(part: Part, values: dict, names, user_ids: dict[str, int]) -> dict:
+    """Model attribute -> value for these fields of a decoded record (users by their id here)."""
+    columns = {}
+    for name in names:
         model_field = part.model_field(name)
         value = values[name]
         if _is_user_field(model_field) and value is not None:
             value = user_ids[value]
-        kwargs[model_field.attname] = value
-    kwargs.update(extra)
-    return part.model(**kwargs)
+        columns[model_field.attname] = value
+    return columns
+
+
+def _instance(part: Part, values: dict, user_ids: dict[str, int], **extra) -> models.Model:
+    return part.model(**_column_values(part, values, part.fields, user_ids), **extra)
 
 
 def _insert(obj: models.Model) -> None:
@@ -746,9 +863,10 @@ def _insert(obj: models.Model) -> None:
     obj.save_base(raw=True, force_insert=True)
 
 
-def _import_section(part: Part, records: list[dict], user_ids: dict[str, int]) -> None:
+def _import_section(part: Part, sections: dict[str, list[dict]], user_ids: dict[str, int]) -> None:
+    records = sections[part.key]
     if part.model is LeafletVersion:
-        _import_versions(part, records, user_ids)
+        _import_versions(part, records, user_ids, withdrawn_from=_withdrawn_from(sections["audit_events"]))
         return
     for values in records:
         _insert(_instance(part, values, user_ids))
@@ -757,11 +875,21 @@ def _import_section(part: Part, records: list[dict], user_ids: dict[str, int]) -
                 _insert(_instance(child, child_values, user_ids, **{f"{child.parent}_id": values["id"]}))
 
 
-def _import_versions(part: Part, records: list[dict], user_ids: dict[str, int]) -> None:
+def _withdrawn_from(events: list[dict]) -> dict[int, str]:
+    """Version id -> the status it was withdrawn from (published, or retired for a superseded version), as
+    its 'withdrawn' audit event says (the history check made sure there is exactly one per withdrawal)."""
+    return {event["version"]: event["from_status"] for event in events if event["action"] == "withdrawn"}
+
+
+def _import_versions(
+    part: Part, records: list[dict], user_ids: dict[str, int], *, withdrawn_from: dict[int, str]
+) -> None:
     """Insert each version as a draft (signs can only be added to drafts), add its signs and contributors,
     then take it through the workflow steps to its real status, one UPDATE per step, with its approval
-    fields on the step that publishes it. Drafts and versions in review come last, so each leaflet and
-    language has at most one open version at every step."""
+    fields on the step that publishes it. A version withdrawn while published takes its withdrawal on the
+    step that retires it; one withdrawn after it was superseded, in one more UPDATE of the retired row (the
+    triggers of migration 0011 allow exactly these two). Drafts and versions in review come last, so each
+    leaflet and language has at most one open version at every step."""
     signs, contributors = part.children
     final_names = set(VERSION_FINAL_FIELDS)
     ordered = sorted(records, key=lambda values: (values["status"] in LeafletVersion.OPEN_STATUSES, values["id"]))
@@ -772,15 +900,18 @@ def _import_versions(part: Part, records: list[dict], user_ids: dict[str, int]) 
         for child, items in ((signs, values["help_signs"]), (contributors, values["contributors"])):
             for child_values in items:
                 _insert(_instance(child, child_values, user_ids, version_id=values["id"]))
+        rows = LeafletVersion.objects.filter(pk=values["id"])
+        withdrawal = {}
+        if values["withdrawn_at"] is not None:
+            withdrawal = _column_values(part, values, WITHDRAWAL_FIELDS, user_ids)
         for status in STEPS_TO_STATUS[values["status"]]:
-            step = {"status": status}
-            for name in FIELDS_SET_BY_STEP.get(status, ()):
-                model_field = part.model_field(name)
-                value = values[name]
-                if _is_user_field(model_field) and value is not None:
-                    value = user_ids[value]
-                step[model_field.attname] = value
-            LeafletVersion.objects.filter(pk=values["id"]).update(**step)  # update() leaves updated_at alone
+            step = {"status": status, **_column_values(part, values, FIELDS_SET_BY_STEP.get(status, ()), user_ids)}
+            if status == Status.RETIRED and withdrawn_from.get(values["id"]) == Status.PUBLISHED:
+                step.update(withdrawal)
+                withdrawal = {}
+            rows.update(**step)  # update() leaves updated_at alone
+        if withdrawal:
+            rows.update(**withdrawal)
 
 
 def _reset_sequences() -> None:

@@ -53,7 +53,10 @@ def run(*args, **kwargs) -> str:
 @pytest.fixture
 def history():
     """Every kind of row in every status: published, retired, sent back, discarded, translated, shared, handed
-    out, reminded; two editors on one draft; non-ASCII text; an inactive user; a logo in media storage."""
+    out, reminded; two editors on one draft; contributors through copied text; a version withdrawn while
+    published and one withdrawn after it was superseded; a recall (links revoked, staff told) and a link opened
+    after the withdrawal; a leaflet's details changed; non-ASCII text; an inactive user; a logo in media
+    storage."""
     eddie = factories.make_user("eddie", group="Leaflet editors", email="eddie@example.org", first_name="Eddie")
     erin = factories.make_user("erin", group="Leaflet editors", first_name="Érin", last_name="Ødegård")
     claire = factories.make_approver("claire")
@@ -93,8 +96,9 @@ def history():
     discarded = factories.make_draft(leaflet=care, author=erin)
     services.version_discard(version=discarded, user=erin, comment="Wrong leaflet")
     care_v2 = factories.make_published(author=erin, approver=claire, leaflet=care)
-    services.leaflet_withdraw(leaflet=care, user=claire, reason="Withdrawn")
     Leaflet.objects.filter(pk=care.pk).update(owner=None)
+    milia.topic, milia.tags = "Skin, babies", "milia, spots"
+    services.leaflet_update(leaflet=milia, user=eddie, changed=["topic", "tags"])
 
     link, token = services.share_link_create(
         version=v2, clinic=riviere, user=eddie, expires_at=timezone.now() + datetime.timedelta(days=30)
@@ -102,16 +106,25 @@ def history():
     services.share_link_count_view(link=link)
     revoked, _token = services.share_link_create(version=v2, clinic=annex, user=erin)
     services.share_link_revoke(link=revoked, user=claire)
+    care_link, _token = services.share_link_create(version=care_v2, clinic=annex, user=erin)
     services.handout_record(
         versions=[v2], channel="print", clinic=riviere, user=eddie, options={"paper": "a4", "large_print": True}
     )
-    services.handout_record(versions=[v2], channel="download")
+    services.handout_record(versions=[v2], channel="qr")
     services.handout_record(versions=[v2, care_v2], channel="email", clinic=riviere, user=eddie, share_link=link)
     ReviewReminder.objects.create(
         leaflet=milia, recipient=eddie, sent_on=datetime.date(2026, 1, 5), review_due=v2.review_due
     )
+
+    services.leaflet_withdraw(leaflet=care, user=claire, reason="Wrong dressing advice")  # published -> withdrawn
+    care_v2.refresh_from_db()  # as the recall page loads it
+    services.share_link_count_view(link=care_link, after_withdrawal=True)
+    services.recall_revoke_links(version=care_v2, user=claire)  # the care link
+    services.recall_notify_staff(version=care_v2, user=claire)  # tells eddie
+    services.recall_notify_staff(version=v2, user=omar)  # a recall of the published version: nothing withdrawn
+    services.version_withdraw(version=v1, user=omar, reason="Superseded, and its advice is now wrong")
     get_user_model().objects.filter(username="claire").update(is_active=False)  # she left; history stays
-    return {"token": token, "milia": milia, "v2": v2}
+    return {"token": token, "milia": milia, "v1": v1, "v2": v2, "care_v2": care_v2}
 
 
 def _schema(conn):
@@ -128,10 +141,12 @@ def _schema(conn):
 @contextmanager
 def rules_lifted():
     """Drop the history-protecting triggers for the duration (inside the test's transaction), then put them back
-    with the migrations' own functions."""
+    with the migrations' own functions, in migration order (0011 replaces 0002's rule for versions)."""
     protect_history = importlib.import_module("education.migrations.0002_protect_history")
     protect_handouts = importlib.import_module("education.migrations.0005_protect_handouts")
+    withdrawal = importlib.import_module("education.migrations.0011_withdrawal_attestation_copied_text_detail_changes")
     schema = _schema(connection)
+    withdrawal.remove(None, schema)
     protect_handouts.remove(None, schema)
     protect_history.remove_triggers(None, schema)
     try:
@@ -139,6 +154,7 @@ def rules_lifted():
     finally:
         protect_history.install_triggers(None, schema)
         protect_handouts.install(None, schema)
+        withdrawal.install(None, schema)
 
 
 def empty_leaflet_tables():
@@ -445,24 +461,28 @@ def test_a_file_from_before_the_translated_advice_imports_with_none(exported, tm
     assert riviere.urgent_care_advice_translations == {}
 
 
-def test_an_approval_that_breaks_the_four_eyes_rule_is_refused_by_the_database(exported, tmp_path):
-    """The import does not sidestep the triggers: an approver listed as a contributor is refused."""
+def test_an_approval_that_breaks_the_four_eyes_rule_is_refused_by_the_database(exported, tmp_path, monkeypatch):
+    """The import does not sidestep the triggers: an approver listed as a contributor is refused by the
+    database even when the file's own checks are switched off."""
+    monkeypatch.setattr(transfer, "_check_history", lambda sections, format_version: None)
     empty_leaflet_tables()
     data = copy.deepcopy(exported)
     published = _first(data, "versions", status="published", approved_by="omar")
-    published["contributors"].append({"id": 999, "user": "omar"})
+    published["contributors"].append({"id": 999, "user": "omar", "via": None})
     with pytest.raises(CommandError, match="breaks a database rule.*approved by someone who wrote or edited it"):
         import_json(tmp_path, data)
     assert transfer.existing_rows() == {}
 
 
 def test_two_published_versions_of_one_leaflet_are_refused(exported, tmp_path):
-    """A file whose history is consistent (the retirement left out everywhere) still meets the database's rule."""
+    """A file whose history is consistent (the retirement and withdrawal left out everywhere) still meets the
+    database's rule."""
     empty_leaflet_tables()
     data = copy.deepcopy(exported)
     retired = _first(data, "versions", status="retired", number=1, language="en")
-    retired.update(status="published", retired_at=None)
-    data["audit_events"].remove(_first(data, "audit_events", version=retired["id"], action="retired"))
+    retired.update(status="published", retired_at=None, withdrawn_at=None, withdrawn_by=None, withdrawal_reason=None)
+    for action in ("retired", "withdrawn"):
+        data["audit_events"].remove(_first(data, "audit_events", version=retired["id"], action=action))
     with pytest.raises(CommandError, match="breaks a database rule, so nothing was imported"):
         import_json(tmp_path, data)
     assert transfer.existing_rows() == {}
@@ -672,6 +692,6 @@ def test_an_empty_database_exports_and_imports(tmp_path):
     path = tmp_path / "empty.json"
     run("export_leaflets", output=str(path))
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data == {"format": "clinic-leaflets", "format_version": 1, **{key: [] for key in transfer.SECTION_KEYS}}
+    assert data == {"format": "clinic-leaflets", "format_version": 2, **{key: [] for key in transfer.SECTION_KEYS}}
     assert "Imported 0 clinics, 0 leaflets" in run("import_leaflets", str(path))
     assert VersionContributor.objects.count() == 0 and ShareLink.objects.count() == 0

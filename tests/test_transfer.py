@@ -625,7 +625,7 @@ def test_handouts_recorded_as_public_downloads_still_import(exported, tmp_path):
 def test_an_approval_that_breaks_the_four_eyes_rule_is_refused_by_the_database(exported, tmp_path, monkeypatch):
     """The import does not sidestep the triggers: an approver listed as a contributor is refused by the
     database even when the file's own checks are switched off."""
-    monkeypatch.setattr(transfer, "_check_history", lambda sections, format_version: None)
+    monkeypatch.setattr(transfer.importing, "check_history", lambda sections, format_version: None)
     empty_leaflet_tables()
     data = copy.deepcopy(exported)
     published = _first(data, "versions", status="published", approved_by="omar")
@@ -674,7 +674,7 @@ def _change_body_and_its_hash(data):
     """The version's own hash recomputed to fit, but the approval in the audit trail was of other content."""
     version = _approved_by_omar(data)
     version["body"] = "<p>Pop the spots with a needle.</p>"
-    version["content_hash"] = transfer._version_fingerprint(version)
+    version["content_hash"] = transfer.version_fingerprint(version)
 
 
 def _publication_by_someone_else(data):

@@ -14,6 +14,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -29,6 +30,7 @@ from education.models import (
     Handout,
     HelpSign,
     Leaflet,
+    LeafletChange,
     LeafletVersion,
     ReviewReminder,
     ShareLink,
@@ -53,7 +55,10 @@ def run(*args, **kwargs) -> str:
 @pytest.fixture
 def history():
     """Every kind of row in every status: published, retired, sent back, discarded, translated, shared, handed
-    out, reminded; two editors on one draft; non-ASCII text; an inactive user; a logo in media storage."""
+    out, reminded; two editors on one draft; contributors through copied text; a version withdrawn while
+    published and one withdrawn after it was superseded; a recall (links revoked, staff told) and a link opened
+    after the withdrawal; a leaflet's details changed; non-ASCII text; an inactive user; a logo in media
+    storage."""
     eddie = factories.make_user("eddie", group="Leaflet editors", email="eddie@example.org", first_name="Eddie")
     erin = factories.make_user("erin", group="Leaflet editors", first_name="Érin", last_name="Ødegård")
     claire = factories.make_approver("claire")
@@ -93,8 +98,9 @@ def history():
     discarded = factories.make_draft(leaflet=care, author=erin)
     services.version_discard(version=discarded, user=erin, comment="Wrong leaflet")
     care_v2 = factories.make_published(author=erin, approver=claire, leaflet=care)
-    services.leaflet_withdraw(leaflet=care, user=claire, reason="Withdrawn")
     Leaflet.objects.filter(pk=care.pk).update(owner=None)
+    milia.topic, milia.tags = "Skin, babies", "milia, spots"
+    services.leaflet_update(leaflet=milia, user=eddie, changed=["topic", "tags"])
 
     link, token = services.share_link_create(
         version=v2, clinic=riviere, user=eddie, expires_at=timezone.now() + datetime.timedelta(days=30)
@@ -102,16 +108,25 @@ def history():
     services.share_link_count_view(link=link)
     revoked, _token = services.share_link_create(version=v2, clinic=annex, user=erin)
     services.share_link_revoke(link=revoked, user=claire)
+    care_link, _token = services.share_link_create(version=care_v2, clinic=annex, user=erin)
     services.handout_record(
         versions=[v2], channel="print", clinic=riviere, user=eddie, options={"paper": "a4", "large_print": True}
     )
-    services.handout_record(versions=[v2], channel="download")
+    services.handout_record(versions=[v2], channel="qr")
     services.handout_record(versions=[v2, care_v2], channel="email", clinic=riviere, user=eddie, share_link=link)
     ReviewReminder.objects.create(
         leaflet=milia, recipient=eddie, sent_on=datetime.date(2026, 1, 5), review_due=v2.review_due
     )
+
+    services.leaflet_withdraw(leaflet=care, user=claire, reason="Wrong dressing advice")  # published -> withdrawn
+    care_v2.refresh_from_db()  # as the recall page loads it
+    services.share_link_count_view(link=care_link, after_withdrawal=True)
+    services.recall_revoke_links(version=care_v2, user=claire)  # the care link
+    services.recall_notify_staff(version=care_v2, user=claire)  # tells eddie
+    services.recall_notify_staff(version=v2, user=omar)  # a recall of the published version: nothing withdrawn
+    services.version_withdraw(version=v1, user=omar, reason="Superseded, and its advice is now wrong")
     get_user_model().objects.filter(username="claire").update(is_active=False)  # she left; history stays
-    return {"token": token, "milia": milia, "v2": v2}
+    return {"token": token, "milia": milia, "v1": v1, "v2": v2, "care_v2": care_v2}
 
 
 def _schema(conn):
@@ -128,10 +143,12 @@ def _schema(conn):
 @contextmanager
 def rules_lifted():
     """Drop the history-protecting triggers for the duration (inside the test's transaction), then put them back
-    with the migrations' own functions."""
+    with the migrations' own functions, in migration order (0011 replaces 0002's rule for versions)."""
     protect_history = importlib.import_module("education.migrations.0002_protect_history")
     protect_handouts = importlib.import_module("education.migrations.0005_protect_handouts")
+    withdrawal = importlib.import_module("education.migrations.0011_withdrawal_attestation_copied_text_detail_changes")
     schema = _schema(connection)
+    withdrawal.remove(None, schema)
     protect_handouts.remove(None, schema)
     protect_history.remove_triggers(None, schema)
     try:
@@ -139,6 +156,7 @@ def rules_lifted():
     finally:
         protect_history.install_triggers(None, schema)
         protect_handouts.install(None, schema)
+        withdrawal.install(None, schema)
 
 
 def empty_leaflet_tables():
@@ -234,6 +252,12 @@ def test_every_model_field_is_in_the_export_format():
             assert set(spec.fields) == concrete, spec.model.__name__
 
 
+def test_every_model_of_the_apps_is_in_the_export():
+    """A model added to the apps must be exported too (or deliberately left out here)."""
+    models = {*apps.get_app_config("education").get_models(), *apps.get_app_config("clinic").get_models()}
+    assert models == set(transfer.ALL_MODELS)
+
+
 def test_two_exports_of_the_same_data_are_identical_and_stdout_matches_the_file(history, tmp_path):
     path = tmp_path / "export.json"
     run("export_leaflets", output=str(path))
@@ -327,6 +351,60 @@ def test_a_fresh_database_from_the_command_line(history, tmp_path):
     assert "not valid JSON" in broken.stderr and "Traceback" not in broken.stderr
 
 
+# --- withdrawal, recall, detail changes, copied text and the approver's statement --------------------------
+
+
+def test_withdrawals_recalls_detail_changes_copied_text_and_attestations_survive_the_round_trip(history, tmp_path):
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    run("export_leaflets", output=str(first))
+    data = json.loads(first.read_text(encoding="utf-8"))
+    v1, v2, care_v2 = (_first(data, "versions", id=history[name].pk) for name in ("v1", "v2", "care_v2"))
+    french = _first(data, "versions", language="fr")
+    # What the file holds: both kinds of withdrawal, the recall, the detail changes, the copied text's authors.
+    assert (v1["status"], v1["withdrawn_by"], v1["withdrawal_reason"]) == (
+        "retired",
+        "omar",
+        "Superseded, and its advice is now wrong",
+    )
+    assert v1["retired_at"] < v1["withdrawn_at"]  # superseded first, withdrawn later
+    assert (care_v2["status"], care_v2["withdrawn_by"], care_v2["retired_at"]) == (
+        "retired",
+        "claire",
+        care_v2["withdrawn_at"],
+    )
+    events = [(e["version"], e["action"], e["from_status"], e["to_status"]) for e in data["audit_events"]]
+    assert (v1["id"], "withdrawn", "retired", "retired") in events
+    assert (care_v2["id"], "withdrawn", "published", "retired") in events
+    assert (care_v2["id"], "revoked_all", "retired", "retired") in events
+    assert (care_v2["id"], "recall_sent", "retired", "retired") in events
+    assert (v2["id"], "recall_sent", "published", "published") in events
+    published_events = _events_of(data, v2, action="published")
+    assert published_events[0]["attestation"] == services.approval_statement()
+    assert {e["action"] for e in data["audit_events"] if e["attestation"] is not None} == {"published"}
+    assert {(c["user"], c["via"]) for c in french["contributors"]} == {("erin", None), ("eddie", v2["id"])}
+    assert [link["views_after_withdrawal"] for link in data["share_links"]] == [None, None, 1]
+    assert [(c["leaflet"], c["actor"], c["field"], c["before"], c["after"]) for c in data["leaflet_changes"]] == [
+        (history["milia"].pk, "eddie", "topic", "Dermatology", "Skin, babies"),
+        (history["milia"].pk, "eddie", "tags", "", "milia, spots"),
+    ]
+    empty_leaflet_tables()
+
+    output = run("import_leaflets", str(first))
+    run("export_leaflets", output=str(second))
+
+    assert first.read_bytes() == second.read_bytes()
+    assert "2 leaflet detail changes" in output
+    withdrawn = LeafletVersion.objects.get(pk=v1["id"])
+    assert withdrawn.is_withdrawn and not withdrawn.is_public
+    assert withdrawn.withdrawn_by.get_username() == "omar"
+    assert not LeafletVersion.objects.get(pk=care_v2["id"]).is_public
+    # The rules hold for what was imported: a withdrawal never changes and is never undone; detail changes
+    # are append-only.
+    _refused(lambda: LeafletVersion.objects.filter(pk=v1["id"]).update(withdrawal_reason="Changed"))
+    _refused(lambda: LeafletVersion.objects.filter(pk=care_v2["id"]).update(withdrawn_at=None))
+    _refused(lambda: LeafletChange.objects.all().delete())
+
+
 # --- bad input: a clear refusal, and nothing imported -----------------------------------------------------
 
 
@@ -361,6 +439,10 @@ def test_import_refuses_a_database_that_already_holds_leaflets(exported, tmp_pat
         (b'{"model": "education.leaflet", "pk": 1}', "not a leaflet export"),
         (b'{"format": "clinic-leaflets", "format_version": "1"}', "no valid format_version"),
         (b'{"format": "clinic-leaflets", "format_version": 99}', "newer version of the app"),
+        (
+            b'{"format": "clinic-leaflets", "format_version": 3}',
+            "written in format 3 by a newer version of the app; this version reads format 2",
+        ),
         (b'{"format": "clinic-leaflets", "format_version": 1, "users": []}', "missing clinics, leaflets"),
     ],
 )
@@ -420,6 +502,13 @@ def _first(data, section, **match):
         (lambda d: d["users"][0].update(password="md5$x"), r"users\[0\]: a user has exactly the fields"),
         (lambda d: d["users"][0].update(username="bad name!"), r"users\[0\]\.username"),
         (lambda d: d.update(leaflets={"id": 1}), r'"leaflets" must be a list of records'),
+        (lambda d: d.pop("leaflet_changes"), r"does not have the sections of format 2 \(missing leaflet_changes\)"),
+        (lambda d: d["versions"][0].pop("withdrawn_at"), r"versions\[0\] \(id \d+\): missing withdrawn_at"),
+        (lambda d: d["versions"][0]["contributors"][0].pop("via"), r"contributors\[0\]: missing via"),
+        (lambda d: d["audit_events"][0].pop("attestation"), r"audit_events\[0\] \(id \d+\): missing attestation"),
+        (lambda d: d["leaflet_changes"][0].update(actor="mallory"), r"leaflet_changes\[0\] \(id \d+\)\.actor"),
+        (lambda d: d["share_links"][0].update(views_after_withdrawal=-1), r"views_after_withdrawal: Ensure this value"),
+        (lambda d: d["handouts"][0].update(channel="fax"), r"'fax' is not one of print, email, qr, link, download"),
     ],
 )
 def test_import_names_the_bad_value_and_imports_nothing(exported, tmp_path, change, message):
@@ -434,7 +523,7 @@ def test_import_names_the_bad_value_and_imports_nothing(exported, tmp_path, chan
 
 
 def test_a_file_from_before_the_translated_advice_imports_with_none(exported, tmp_path):
-    """Format 1 files written before clinics had urgent-care advice per language still import."""
+    """Files written before clinics had urgent-care advice per language (added to format 1) still import."""
     empty_leaflet_tables()
     data = copy.deepcopy(exported)
     for clinic in data["clinics"]:
@@ -445,24 +534,116 @@ def test_a_file_from_before_the_translated_advice_imports_with_none(exported, tm
     assert riviere.urgent_care_advice_translations == {}
 
 
-def test_an_approval_that_breaks_the_four_eyes_rule_is_refused_by_the_database(exported, tmp_path):
-    """The import does not sidestep the triggers: an approver listed as a contributor is refused."""
+def as_format_1(data: dict) -> dict:
+    """The file as this app wrote it before format 2: no withdrawal, attestation, via, views after
+    withdrawal or leaflet detail changes."""
+    old = copy.deepcopy(data)
+    old["format_version"] = 1
+    del old["leaflet_changes"]
+    for version in old["versions"]:
+        for name in ("withdrawn_at", "withdrawn_by", "withdrawal_reason"):
+            del version[name]
+        for contributor in version["contributors"]:
+            del contributor["via"]
+    for event in old["audit_events"]:
+        del event["attestation"]
+    for link in old["share_links"]:
+        del link["views_after_withdrawal"]
+    return old
+
+
+@pytest.fixture
+def before_withdrawal(published, approver, other_approver):
+    """A history format 1 could hold: a published version (its approval attested), a draft copied from it, a
+    share link; nothing withdrawn, recalled or changed in the leaflet's details."""
+    colleague = factories.make_editor("erin")
+    services.version_create_draft(leaflet=published.leaflet, user=colleague, based_on=published)
+    clinic = Clinic.objects.create(name="Riverside", slug="riverside", is_default=True)
+    link, _token = services.share_link_create(version=published, clinic=clinic, user=colleague)
+    services.share_link_count_view(link=link)
+    return transfer.export_data()
+
+
+def test_a_format_1_file_still_imports_with_the_newer_fields_empty(before_withdrawal, tmp_path):
+    data = before_withdrawal
+    assert any(event["attestation"] for event in data["audit_events"])
+    assert any(c["via"] for version in data["versions"] for c in version["contributors"])
+    empty_leaflet_tables()
+
+    output = import_json(tmp_path, as_format_1(data))
+
+    assert "0 leaflet detail changes" in output
+    expected = copy.deepcopy(data)  # what format 1 could not say is empty now; everything else is the same
+    for event in expected["audit_events"]:
+        event["attestation"] = None
+    for version in expected["versions"]:
+        for contributor in version["contributors"]:
+            contributor["via"] = None
+    assert transfer.export_data() == expected
+
+
+def test_a_format_1_file_that_lost_a_withdrawal_is_refused(exported, tmp_path):
+    """A format 1 file cannot say a version was withdrawn; imported, its text would be shown again."""
+    empty_leaflet_tables()
+    with pytest.raises(CommandError, match=r"audit_events\[\d+\] \(id \d+\): it records a withdrawal, but its version"):
+        import_json(tmp_path, as_format_1(exported))
+    assert transfer.existing_rows() == {}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(leaflet_changes=[]), r"does not have the sections of format 1 \(unknown leaflet_changes\)"),
+        (
+            lambda d: d["versions"][0].update(withdrawn_at=None),
+            r"versions\[0\] \(id \d+\): unknown field\(s\) withdrawn_at",
+        ),
+        (lambda d: d["versions"][1]["contributors"][1].update(via=1), r"contributors\[1\]: unknown field\(s\) via"),
+    ],
+)
+def test_a_format_1_file_has_only_the_fields_of_format_1(before_withdrawal, tmp_path, change, message):
+    empty_leaflet_tables()
+    data = as_format_1(before_withdrawal)
+    change(data)
+    with pytest.raises(CommandError, match=message):
+        import_json(tmp_path, data)
+    assert transfer.existing_rows() == {}
+
+
+def test_handouts_recorded_as_public_downloads_still_import(exported, tmp_path):
+    """Public PDF downloads were once recorded as handouts ("download", a channel the app no longer offers
+    but the database still allows): an export of such a database imports and exports unchanged."""
+    empty_leaflet_tables()
+    data = copy.deepcopy(exported)
+    anonymous = _first(data, "handouts", created_by=None)
+    anonymous["channel"] = "download"
+    import_json(tmp_path, data)
+    assert Handout.objects.get(pk=anonymous["id"]).channel == "download"
+    assert transfer.export_text() == transfer.dumps(data)
+
+
+def test_an_approval_that_breaks_the_four_eyes_rule_is_refused_by_the_database(exported, tmp_path, monkeypatch):
+    """The import does not sidestep the triggers: an approver listed as a contributor is refused by the
+    database even when the file's own checks are switched off."""
+    monkeypatch.setattr(transfer.importing, "check_history", lambda sections, format_version: None)
     empty_leaflet_tables()
     data = copy.deepcopy(exported)
     published = _first(data, "versions", status="published", approved_by="omar")
-    published["contributors"].append({"id": 999, "user": "omar"})
+    published["contributors"].append({"id": 999, "user": "omar", "via": None})
     with pytest.raises(CommandError, match="breaks a database rule.*approved by someone who wrote or edited it"):
         import_json(tmp_path, data)
     assert transfer.existing_rows() == {}
 
 
 def test_two_published_versions_of_one_leaflet_are_refused(exported, tmp_path):
-    """A file whose history is consistent (the retirement left out everywhere) still meets the database's rule."""
+    """A file whose history is consistent (the retirement and withdrawal left out everywhere) still meets the
+    database's rule."""
     empty_leaflet_tables()
     data = copy.deepcopy(exported)
     retired = _first(data, "versions", status="retired", number=1, language="en")
-    retired.update(status="published", retired_at=None)
-    data["audit_events"].remove(_first(data, "audit_events", version=retired["id"], action="retired"))
+    retired.update(status="published", retired_at=None, withdrawn_at=None, withdrawn_by=None, withdrawal_reason=None)
+    for action in ("retired", "withdrawn"):
+        data["audit_events"].remove(_first(data, "audit_events", version=retired["id"], action=action))
     with pytest.raises(CommandError, match="breaks a database rule, so nothing was imported"):
         import_json(tmp_path, data)
     assert transfer.existing_rows() == {}
@@ -493,7 +674,7 @@ def _change_body_and_its_hash(data):
     """The version's own hash recomputed to fit, but the approval in the audit trail was of other content."""
     version = _approved_by_omar(data)
     version["body"] = "<p>Pop the spots with a needle.</p>"
-    version["content_hash"] = transfer._version_fingerprint(version)
+    version["content_hash"] = transfer.version_fingerprint(version)
 
 
 def _publication_by_someone_else(data):
@@ -555,6 +736,81 @@ def _approval_on_a_draft(data):
     _first(data, "versions", status="draft")["approved_by"] = "omar"
 
 
+def _approver_listed_as_contributor(data):
+    _approved_by_omar(data)["contributors"].append({"id": 999, "user": "omar", "via": None})
+
+
+def _superseded_then_withdrawn(data):
+    return _first(data, "versions", status="retired", withdrawn_by="omar")
+
+
+def _withdrawn_while_published(data):
+    return _first(data, "versions", status="retired", withdrawn_by="claire")
+
+
+def _withdrawal_event_removed(data):
+    """Without its withdrawal in the audit trail, a superseded version would look readable by patients again."""
+    version = _superseded_then_withdrawn(data)
+    data["audit_events"].remove(_events_of(data, version, action="withdrawn")[0])
+
+
+def _withdrawal_event_removed_while_published(data):
+    version = _withdrawn_while_published(data)
+    data["audit_events"].remove(_events_of(data, version, action="withdrawn")[0])
+
+
+def _withdrawal_taken_out_of_the_version(data):
+    _superseded_then_withdrawn(data).update(withdrawn_at=None, withdrawn_by=None, withdrawal_reason=None)
+
+
+def _withdrawal_by_someone_else(data):
+    _events_of(data, _superseded_then_withdrawn(data), action="withdrawn")[0]["actor"] = "eddie"
+
+
+def _withdrawal_credited_to_someone_else(data):
+    _superseded_then_withdrawn(data)["withdrawn_by"] = "claire"
+
+
+def _withdrawal_reason_changed(data):
+    _withdrawn_while_published(data)["withdrawal_reason"] = "Nothing wrong with it"
+
+
+def _withdrawn_twice(data):
+    event = _events_of(data, _superseded_then_withdrawn(data), action="withdrawn")[0]
+    data["audit_events"].append({**event, "id": 9999})
+
+
+def _withdrawal_without_a_reason(data):
+    version = _superseded_then_withdrawn(data)
+    version["withdrawal_reason"] = "  "
+    _events_of(data, version, action="withdrawn")[0]["comment"] = "  "
+
+
+def _draft_withdrawn(data):
+    withdrawn = _superseded_then_withdrawn(data)
+    _first(data, "versions", status="draft").update({name: withdrawn[name] for name in transfer.WITHDRAWAL_FIELDS})
+
+
+def _recall_that_publishes_again(data):
+    _events_of(data, _withdrawn_while_published(data), action="recall_sent")[0]["to_status"] = "published"
+
+
+def _attestation_on_a_submission(data):
+    _events_of(data, _approved_by_omar(data), action="submitted")[-1]["attestation"] = "I approve."
+
+
+def _copied_text_author_as_editor(data):
+    """The French draft's copied text is eddie's; he never edited the draft itself."""
+    french = _first(data, "versions", language="fr")
+    _first({"contributors": french["contributors"]}, "contributors", user="eddie")["via"] = None
+
+
+def _copied_from_another_leaflet(data):
+    french = _first(data, "versions", language="fr")
+    contributor = _first({"contributors": french["contributors"]}, "contributors", user="eddie")
+    contributor["via"] = _withdrawn_while_published(data)["id"]
+
+
 @pytest.mark.parametrize(
     ("tamper", "message"),
     [
@@ -603,6 +859,60 @@ def _approval_on_a_draft(data):
         ),
         (_event_moved_to_another_leaflet, r"audit_events\[\d+\] \(id \d+\): it names leaflet \d+, but its version"),
         (_approval_on_a_draft, r"versions\[\d+\] \(id \d+\): a draft version cannot have approved_by"),
+        (
+            _approver_listed_as_contributor,
+            r"versions\[\d+\] \(id \d+\): 'omar' approved it but is listed among its contributors",
+        ),
+        (
+            _withdrawal_event_removed,
+            r"versions\[\d+\] \(id \d+\): it was withdrawn \(withdrawn_at\), but no 'withdrawn' audit event records",
+        ),
+        (
+            _withdrawal_event_removed_while_published,
+            r"audit_events\[\d+\] \(id \d+\): it starts from 'retired', but its version \(id \d+\) was 'published'",
+        ),
+        (
+            _withdrawal_taken_out_of_the_version,
+            r"audit_events\[\d+\] \(id \d+\): it records a withdrawal, but its version \(id \d+\) has no withdrawn_at: "
+            r"imported like this, a withdrawn text would be shown to patients again",
+        ),
+        (
+            _withdrawal_by_someone_else,
+            r"audit_events\[\d+\] \(id \d+\): withdrawn by 'eddie', but its version \(id \d+\) records 'omar'",
+        ),
+        (
+            _withdrawal_credited_to_someone_else,
+            r"audit_events\[\d+\] \(id \d+\): withdrawn by 'omar', but its version \(id \d+\) records 'claire'",
+        ),
+        (
+            _withdrawal_reason_changed,
+            r"audit_events\[\d+\] \(id \d+\): its comment is not the withdrawal_reason of its version",
+        ),
+        (_withdrawn_twice, r"audit_events\[\d+\] \(id 9999\): its version \(id \d+\) was already withdrawn"),
+        (
+            _withdrawal_without_a_reason,
+            r"versions\[\d+\] \(id \d+\): a withdrawn version has withdrawn_by and a withdrawal_reason",
+        ),
+        (_draft_withdrawn, r"versions\[\d+\] \(id \d+\): a draft version cannot have been withdrawn"),
+        (
+            _recall_that_publishes_again,
+            r"audit_events\[\d+\] \(id \d+\): a 'recall_sent' event goes from 'published' to 'published' or from "
+            r"'retired' to 'retired', not from 'retired' to 'published'",
+        ),
+        (
+            _attestation_on_a_submission,
+            r"audit_events\[\d+\] \(id \d+\): a 'submitted' event has an attestation",
+        ),
+        (
+            _copied_text_author_as_editor,
+            r"versions\[\d+\] \(id \d+\): 'eddie' is listed among its contributors as having written or edited it, "
+            r"but no 'created' or 'edited' audit event is theirs",
+        ),
+        (
+            _copied_from_another_leaflet,
+            r"versions\[\d+\] \(id \d+\): 'eddie' is listed as a contributor through text copied from version \d+, "
+            r"which is not another version of the same leaflet",
+        ),
     ],
 )
 def test_a_file_whose_history_was_tampered_with_is_refused_and_nothing_is_imported(exported, tmp_path, tamper, message):
@@ -672,6 +982,6 @@ def test_an_empty_database_exports_and_imports(tmp_path):
     path = tmp_path / "empty.json"
     run("export_leaflets", output=str(path))
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data == {"format": "clinic-leaflets", "format_version": 1, **{key: [] for key in transfer.SECTION_KEYS}}
+    assert data == {"format": "clinic-leaflets", "format_version": 2, **{key: [] for key in transfer.SECTION_KEYS}}
     assert "Imported 0 clinics, 0 leaflets" in run("import_leaflets", str(path))
     assert VersionContributor.objects.count() == 0 and ShareLink.objects.count() == 0

@@ -125,10 +125,19 @@ def test_the_import_takes_only_steps_the_database_allows():
 
 
 def test_the_database_steps_are_the_steps_the_audit_trail_records():
-    """The steps the import accepts in a file's audit trail are exactly the steps the database allows."""
-    audited = {(before, after) for starts, after in transfer.EVENT_STEPS.values() for before in starts}
-    assert audited - {("", "draft"), ("draft", "draft")} == set(rules.STATUS_STEPS)
+    """The status changes the import accepts in a file's audit trail are exactly the steps the database allows
+    (besides creation, and the events that keep the status: edits, a superseded version's withdrawal, recalls)."""
+    audited = {step for steps in transfer.EVENT_STEPS.values() for step in steps}
+    changes = {(before, after) for before, after in audited if before != after}
+    assert changes - {("", "draft")} == set(rules.STATUS_STEPS)
+    assert {before for before, after in audited if before == after} <= set(Status.values)
     assert set(transfer.EVENT_STEPS) == set(AuditEvent.Action.values)
+
+
+def test_the_audit_trail_withdraws_and_recalls_only_public_versions():
+    assert transfer.EVENT_STEPS["withdrawn"] == {("published", "retired"), ("retired", "retired")}
+    for action in ("revoked_all", "recall_sent"):
+        assert transfer.EVENT_STEPS[action] == {(status, status) for status in LeafletVersion.PUBLIC_STATUSES}
 
 
 # --- a new version starts as a draft ----------------------------------------------------------------------

@@ -5,9 +5,10 @@ from education import transfer
 
 class Command(BaseCommand):
     help = (
-        "Write every clinic, leaflet, version (all statuses, with signs and contributors), audit event, share link "
-        "(hashes only), handout record and review reminder to one JSON file. Users are named by username; no "
-        "password hashes. The same data always gives the same bytes. Load it with import_leaflets."
+        "Write every clinic, leaflet, version (all statuses, with signs, contributors and any withdrawal), audit "
+        "event, change to a leaflet's details, share link (hashes only), handout record and review reminder to one "
+        "JSON file (format 2). Users are named by username; no password hashes. The same data always gives the "
+        "same bytes. Load it with import_leaflets."
     )
 
     def add_arguments(self, parser):

@@ -6,8 +6,9 @@ from education import transfer
 class Command(BaseCommand):
     help = (
         "Load a file written by export_leaflets into an EMPTY database (after `migrate`), keeping ids and "
-        "timestamps. All or nothing: any problem in the file is reported and nothing is imported. People not "
-        "yet in this database are created inactive with no usable password."
+        "timestamps. Reads format 2 and the older format 1. All or nothing: any problem in the file (a value, or "
+        "a history that does not add up) is reported and nothing is imported. People not yet in this database "
+        "are created inactive with no usable password."
     )
 
     def add_arguments(self, parser):

@@ -22,10 +22,19 @@ from django.utils.translation import ngettext
 from education import selectors
 from education.models import AuditEvent, LeafletVersion, ShareLink
 from education.services.common import record_event
+from education.services.errors import WorkflowError
 from education.services.permissions import can_retire, require
 
 logger = logging.getLogger(__name__)
 EMAIL_TIMEOUT_SECONDS = 10  # unless EMAIL_TIMEOUT says otherwise
+
+
+def _require_handed_out_status(version: LeafletVersion) -> None:
+    """Only a version that could have reached patients (published or superseded, withdrawn or not) is recalled."""
+    if version.status not in LeafletVersion.PUBLIC_STATUSES:
+        raise WorkflowError(
+            _("Only a published or superseded version can have been handed out, so only it is recalled.")
+        )
 
 
 @transaction.atomic
@@ -33,6 +42,7 @@ def recall_revoke_links(*, version: LeafletVersion, user: AbstractBaseUser) -> i
     """Revoke every share link of this version that still works; returns how many. Recorded in its history."""
     require(can_retire(user), _("Only clinical approvers can recall a version."))
     version = LeafletVersion.objects.select_for_update().get(pk=version.pk)
+    _require_handed_out_status(version)
     now = timezone.now()
     live = ShareLink.objects.filter(version=version, revoked_at__isnull=True).filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=now)
@@ -62,6 +72,7 @@ def recall_notify_staff(*, version: LeafletVersion, user: AbstractBaseUser) -> R
     clinic, channel; never another person's), then record in the history who was told. Nothing is held
     locked while the mail server answers; a failed email is reported, not retried silently."""
     require(can_retire(user), _("Only clinical approvers can recall a version."))
+    _require_handed_out_status(version)
     lines = selectors.recall_report(version=version)
     by_staff: dict[int, tuple] = {}
     for line in lines:
@@ -100,6 +111,9 @@ def recall_notify_staff(*, version: LeafletVersion, user: AbstractBaseUser) -> R
             "names": ", ".join(f"{member.get_username()} ({why})" for member, why in result.not_sent)
         }
     with transaction.atomic():
+        # Read again, locked: another approver may have withdrawn it while the emails were going out, and the
+        # event must record the status it has now.
+        version = LeafletVersion.objects.select_for_update().get(pk=version.pk)
         record_event(
             version=version,
             user=user,

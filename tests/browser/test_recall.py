@@ -62,10 +62,12 @@ def test_an_approver_withdraws_a_version_and_works_through_its_recall_report(bro
     assert actions[-3:] == ["withdrawn", "revoked_all", "recall_sent"]
     context.close()
 
-    patient = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False).new_page()
+    patient_context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    patient = patient_context.new_page()
     response = patient.goto(f"{live_server.url}/s/{token}/")
     assert response.status == 404  # revoked: it now looks like any unknown link
     response = patient.goto(f"{live_server.url}/leaflets/milia-overview/v{version.number}/")
     assert response.status == 410
     assert re.search(r"withdrawn by .* on", patient.locator("main").inner_text())
     assert version.summary not in patient.content()
+    patient_context.close()

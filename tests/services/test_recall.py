@@ -9,6 +9,7 @@ from django.utils import timezone
 from clinic.models import Clinic
 from education import selectors, services
 from education.models import AuditEvent, ShareLink
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +94,11 @@ def test_a_withdrawn_version_cannot_be_handed_out_again(handed_out, approver, cl
         services.share_link_create(version=handed_out, clinic=clinic, user=editor)
     assert all(not line.after_withdrawal for line in selectors.recall_report(version=handed_out))
     assert handed_out.withdrawn_at <= timezone.now()
+
+
+def test_only_a_version_that_could_have_been_handed_out_is_recalled(editor, approver):
+    draft = factories.make_draft(author=editor)
+    for action in (services.recall_revoke_links, services.recall_notify_staff):
+        with pytest.raises(services.WorkflowError, match="only it is recalled"):
+            action(version=draft, user=approver)
+    assert not AuditEvent.objects.filter(version=draft, action__in=["revoked_all", "recall_sent"]).exists()

@@ -45,24 +45,31 @@ def recall_view(request, pk, *, model_admin):
 def _act(request, version):
     back = reverse("admin:education_leafletversion_recall", args=[version.pk])
     action = request.POST.get("action")
-    with not_permitted_as_403():
-        if action == "revoke":
-            count = services.recall_revoke_links(version=version, user=request.user)
-            messages.success(
-                request,
-                ngettext("%(n)d live share link revoked.", "%(n)d live share links revoked.", count) % {"n": count},
-            )
-        elif action == "notify":
-            result = services.recall_notify_staff(version=version, user=request.user)
-            names = ", ".join(member.get_username() for member in result.sent) or _("nobody")
-            messages.success(request, _("Recall notice emailed to: %(names)s.") % {"names": names})
-            for member, why in result.not_sent:
-                messages.warning(
-                    request, _("Not emailed to %(name)s: %(why)s.") % {"name": member.get_username(), "why": why}
-                )
-        else:
-            messages.error(request, _("Choose one of the recall actions."))
+    try:
+        with not_permitted_as_403():
+            _run(request, version, action)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
     return HttpResponseRedirect(back)
+
+
+def _run(request, version, action) -> None:
+    if action == "revoke":
+        count = services.recall_revoke_links(version=version, user=request.user)
+        messages.success(
+            request,
+            ngettext("%(n)d live share link revoked.", "%(n)d live share links revoked.", count) % {"n": count},
+        )
+    elif action == "notify":
+        result = services.recall_notify_staff(version=version, user=request.user)
+        names = ", ".join(member.get_username() for member in result.sent) or _("nobody")
+        messages.success(request, _("Recall notice emailed to: %(names)s.") % {"names": names})
+        for member, why in result.not_sent:
+            messages.warning(
+                request, _("Not emailed to %(name)s: %(why)s.") % {"name": member.get_username(), "why": why}
+            )
+    else:
+        messages.error(request, _("Choose one of the recall actions."))
 
 
 def _csv(version, lines) -> HttpResponse:

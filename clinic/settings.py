@@ -49,6 +49,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz and /readyz for load balancers and monitoring, answered before the host check, the HTTPS
+    # redirect, sessions and the page cache (clinic/health.py, docs/deploy.md "Health checks").
+    "clinic.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (compressed, hashed names, cached for a year) straight from gunicorn; see docs/deploy.md.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -188,6 +191,9 @@ BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer probes the health checks over plain HTTP (clinic/health.py answers them before this
+# redirect anyway; these keep it so if the middleware order ever changes).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # HSTS: browsers use HTTPS only, for a year, here and on sub-domains of this host name. Not "preload": the
 # preload list is only for a registrable domain (clinic.example, not leaflets.clinic.example), covers every
 # sub-domain of it and is slow to leave; a clinic's IT can opt in with SECURE_HSTS_PRELOAD=true.

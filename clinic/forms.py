@@ -1,3 +1,6 @@
+import errno
+import logging
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AdminFileWidget, AdminTextareaWidget
@@ -9,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from clinic.images import sanitise_logo
 from clinic.models import MAX_ADVICE_CHARS, Clinic
 
+logger = logging.getLogger(__name__)
+
+STORAGE_FULL = _("The file could not be saved: the server's storage is full. Nothing was changed.")
+STORAGE_REFUSED = _("The file could not be saved: the server's storage did not accept it. Nothing was changed.")
+
 
 def clinic_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
     """A clinic's website without a scheme is read as https:// (Django 6's default, chosen now)."""
@@ -18,7 +26,12 @@ def clinic_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
 
 
 class ClinicAdminForm(forms.ModelForm):
-    """The clinic in the admin. A new logo is checked and re-encoded (clinic.images) before it is stored."""
+    """The clinic in the admin. A new logo is checked and re-encoded (clinic.images) before it is stored.
+
+    The new logo is stored as the last step of validation, once everything else in the form is valid, so a
+    storage that refuses it (a full disk) is one more form error: the page shows why, and nothing of the form
+    is saved. (Saving the model would store it just the same, but too late for the admin to show the form.)
+    """
 
     # A plain file field: the image checks, with their clear messages, are all in sanitise_logo.
     logo = forms.FileField(
@@ -76,6 +89,22 @@ class ClinicAdminForm(forms.ModelForm):
                     translations[code] = text
             self.instance.urgent_care_advice_translations = translations
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.errors:
+            self._store_new_logo()
+
+    def _store_new_logo(self) -> None:
+        logo = self.instance.logo
+        if not logo or logo._committed:  # unchanged, cleared or none
+            return
+        try:
+            logo.save(logo.name, logo.file, save=False)
+        except OSError as error:
+            # The file's name and the error, never its content. The storage left no partial file.
+            logger.error("Could not store the logo %r of clinic %r: %s", logo.name, self.instance.slug, error)
+            self.add_error("logo", STORAGE_FULL if error.errno in (errno.ENOSPC, errno.EDQUOT) else STORAGE_REFUSED)
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

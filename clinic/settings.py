@@ -143,7 +143,10 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # whitenoise serves them with a year-long cache. `{% static %}` then needs the manifest that collectstatic
 # writes (`make serve` runs it). Local development (DEBUG on) serves the files as they are.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded logos and stored handouts on the local disk. A file appears under its name only once complete,
+    # so a full disk or an I/O error never leaves an empty or cut-short file behind (clinic/storage.py). Object
+    # storage (django-storages, later) needs no such class: a single PUT is already all or nothing.
+    "default": {"BACKEND": "clinic.storage.AtomicFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

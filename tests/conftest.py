@@ -1,5 +1,8 @@
+import os
+
 import pytest
 from django.conf import settings as django_settings
+from django.core.files.base import File
 from django.utils import translation
 
 from tests import factories
@@ -62,6 +65,33 @@ def _default_language():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+class MediaDisk:
+    """The media disk as the tests see it: set `fail_with` to an errno (errno.ENOSPC: the disk is full) and
+    every file stored from then on fails halfway through its content, as a real full disk does."""
+
+    def __init__(self):
+        self.fail_with: int | None = None
+
+
+@pytest.fixture
+def media_disk(monkeypatch):
+    """Stored files are written from File.chunks() (ContentFile, the re-encoded logo, a handout's bytes):
+    this makes that fail partway while the storage's own code (its _save) runs for real."""
+    disk = MediaDisk()
+    real_chunks = File.chunks
+
+    def chunks(self, chunk_size=None):
+        for chunk in real_chunks(self, chunk_size):
+            if disk.fail_with is None:
+                yield chunk
+            else:
+                yield chunk[: len(chunk) // 2]
+                raise OSError(disk.fail_with, os.strerror(disk.fail_with))
+
+    monkeypatch.setattr(File, "chunks", chunks)
+    return disk
 
 
 @pytest.fixture(autouse=True)

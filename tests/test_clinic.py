@@ -1,5 +1,6 @@
 """Clinic logos: PNG or JPEG only, size and pixel limits, and always re-encoded before they are stored."""
 
+import errno
 import io
 import os
 import struct
@@ -377,3 +378,64 @@ def test_a_share_email_subject_is_one_line_even_if_a_stored_name_is_not(client, 
     services.share_with_patient(version=published, clinic=clinic, user=editor, channel="email", email="p@example.org")
     assert mail.outbox[0].subject == "Information from Riverside Bcc: everyone@example.org"
     assert mail.outbox[0].to == ["p@example.org"] and not mail.outbox[0].bcc
+
+
+# --- a full media disk ------------------------------------------------------------------------------------
+
+
+def logo_files(settings) -> dict[str, bytes]:
+    """Every file under clinic-logos/ in the media folder, temporary ones included."""
+    from pathlib import Path
+
+    folder = Path(settings.MEDIA_ROOT, "clinic-logos")
+    return {path.name: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (errno.ENOSPC, "The file could not be saved: the server&#x27;s storage is full. Nothing was changed."),
+        (errno.EIO, "The file could not be saved: the server&#x27;s storage did not accept it. Nothing was changed."),
+    ],
+    ids=["disk-full", "io-error"],
+)
+def test_a_logo_the_storage_refuses_shows_why_and_changes_nothing(client, settings, media_disk, caplog, code, message):
+    """A full disk once made the logo upload answer 500 (and left an empty file): now the form says why, and
+    neither the clinic nor its stored logo changes."""
+    client.force_login(factories.make_user("root", superuser=True))
+    response = client.post("/admin/clinic/clinic/add/", {**form_data(), "logo": upload(png(), "old.png")})
+    assert response.status_code == 302
+    clinic = Clinic.objects.get()
+    before = logo_files(settings)
+    assert list(before) == ["old.png"]
+
+    media_disk.fail_with = code
+    response = client.post(
+        f"/admin/clinic/clinic/{clinic.pk}/change/",
+        {**form_data(name="Riverside Renamed", phone="01632 960 999"), "logo": upload(jpeg(), "new.jpg")},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert response.context["adminform"].form.errors["logo"] == [message.replace("&#x27;", "'")]
+    clinic.refresh_from_db()
+    assert (clinic.name, clinic.phone, clinic.logo.name) == ("Riverside", "", "clinic-logos/old.png")
+    assert logo_files(settings) == before
+    assert "Could not store the logo 'new.jpg' of clinic 'riverside'" in caplog.text
+    assert MARKER not in caplog.text
+
+    # A new clinic with a logo: not created at all.
+    response = client.post("/admin/clinic/clinic/add/", {**form_data(slug="hillside"), "logo": upload(png(), "x.png")})
+    assert response.status_code == 200 and message in response.content.decode()
+    assert list(Clinic.objects.values_list("slug", flat=True)) == ["riverside"]
+    assert logo_files(settings) == before
+
+    # With room on the disk again the same upload is stored.
+    media_disk.fail_with = None
+    response = client.post(
+        f"/admin/clinic/clinic/{clinic.pk}/change/", {**form_data(), "logo": upload(jpeg(), "new.jpg")}
+    )
+    assert response.status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.logo.name == "clinic-logos/new.jpg"
+    assert sorted(logo_files(settings)) == ["new.jpg", "old.png"]

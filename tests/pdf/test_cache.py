@@ -148,3 +148,31 @@ def test_a_failing_handout_is_not_rendered_again_for_a_while(leaflet_version, cl
         with pytest.raises(pdf.HandoutError):
             render(leaflet_version, clinic)
     assert len(calls) == 1
+
+
+def test_a_full_disk_still_serves_the_handout_and_leaves_no_file(
+    leaflet_version, clinic, render_count, media_disk, settings, caplog
+):
+    """The handout is still printed; nothing (no empty or cut-short .pdf, no temporary file) is left under
+    handouts/, and it is stored once the disk has room again."""
+    import errno
+    from pathlib import Path
+
+    media_disk.fail_with = errno.ENOSPC
+    first = render(leaflet_version, clinic)
+    assert pdf_cache._looks_complete(first)
+    assert "Could not store the handout" in caplog.text
+    handouts = Path(settings.MEDIA_ROOT, pdf.CACHE_DIR)
+    assert [path for path in handouts.rglob("*") if path.is_file()] == []
+    assert stored_handouts() == []
+
+    assert render(leaflet_version, clinic) == first  # rendered again: nothing was stored
+    assert len(render_count) == 2
+
+    media_disk.fail_with = None
+    render(leaflet_version, clinic)
+    assert len(render_count) == 3
+    [stored] = [path for path in handouts.rglob("*") if path.is_file()]
+    assert stored.suffix == ".pdf" and pdf_cache._looks_complete(stored.read_bytes())
+    render(leaflet_version, clinic)
+    assert len(render_count) == 3

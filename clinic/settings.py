@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy (django-csp 4), with the admin's extra allowances; see clinic/middleware.py.
     "clinic.middleware.ClinicCSPMiddleware",
+    # The database down: a 503 page naming the clinic's phone, with Retry-After, not a bare 500 (clinic/errors.py).
+    "clinic.errors.DatabaseUnavailableMiddleware",
     # Patient pages for patients from the cache for a minute (education/middleware.py); a workflow change shows at once.
     "education.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -260,6 +262,17 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Patient leaflets")
 # other edits (a clinic's colours or logo) within this time. The cache is CACHES["default"]: per process
 # unless a shared cache is configured.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
+
+# --- when something fails (clinic/errors.py) -------------------------------------------------------------------
+# The 500 and 503 pages name the clinic and its phone number without the database: the default clinic's
+# details are written to this file each time it is saved (a local folder, not served: not under MEDIA_ROOT).
+CLINIC_CONTACT_FILE = Path(env.str("CLINIC_CONTACT_FILE", default=str(BASE_DIR / "var" / "clinic-contact.json")))
+# Used while that file does not exist yet (or cannot be read).
+CLINIC_FALLBACK_NAME = env.str("CLINIC_FALLBACK_NAME", default="")
+CLINIC_FALLBACK_PHONE = env.str("CLINIC_FALLBACK_PHONE", default="")
+# While the database is down, patient pages already in the page cache are still served, for this long after
+# they were stored (seconds; 0 turns this off). See education/middleware.py.
+STALE_IF_ERROR_SECONDS = env.int("STALE_IF_ERROR_SECONDS", default=24 * 60 * 60)
 
 # --- PDF rendering limits (education/pdf/render.py) -------------------------------------------------------
 # Seconds one handout may take to render before it is stopped, and the largest handout HTML accepted.

@@ -3,6 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+# The 500 page (or the 503 page when the database is down) without touching the database: clinic/errors.py.
+handler500 = "clinic.errors.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="education:index", permanent=False)),
     path("admin/", admin.site.urls),

@@ -7,6 +7,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import caches
+from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.urls import get_urlconf, reverse
 
@@ -49,6 +50,20 @@ class StaffTwoFactorMiddleware:
         return self.get_response(request)
 
 
+STALE_EPOCH_KEY = "public-page-stale-epoch"
+
+
+def forget_stale_pages(**kwargs) -> None:
+    """Receiver of version_withdrawn: no copy kept for a database outage is served any more (a new epoch in
+    the stale keys), so a withdrawn version's page cannot come back while the database is down."""
+    cache = caches["default"]
+    if not cache.add(STALE_EPOCH_KEY, 1, timeout=None):
+        try:
+            cache.incr(STALE_EPOCH_KEY)
+        except ValueError:  # expired or evicted between add and incr
+            cache.set(STALE_EPOCH_KEY, 1, timeout=None)
+
+
 class PublicPageCacheMiddleware:
     """Patient pages for patients, from the cache: anonymous GETs of /leaflets/... (pages and their public
     handout PDFs; not share links, which count views and are never stored) are kept for
@@ -60,6 +75,12 @@ class PublicPageCacheMiddleware:
     within PUBLIC_PAGE_CACHE_SECONDS. Staff (anyone with a session cookie) always get a fresh page.
 
     The CSP nonce of the stored page is replaced by a fresh one on every response: a nonce is never reused.
+
+    Stale if error: each stored page is also kept for STALE_IF_ERROR_SECONDS under a key without the content
+    generation. While the database is down (computing the generation fails), that copy is served, marked
+    `Warning: 110` and `X-Served-Stale: 1`; with no copy, clinic/errors.py answers 503. A page that answers
+    404 or 410 drops its copy, and every withdrawal drops them all (forget_stale_pages), so a withdrawn
+    version is not shown during an outage; docs/deploy.md describes what is left of that risk.
     """
 
     NONCE_PLACEHOLDER = b"__csp_nonce_placeholder__"
@@ -72,13 +93,32 @@ class PublicPageCacheMiddleware:
         if not seconds or not self._cacheable_request(request):
             return self.get_response(request)
         cache = caches["default"]
-        key = self._key(request)
+        address = self._address(request)
+        try:
+            key = self._key(address, selectors.public_content_generation())
+        except (OperationalError, InterfaceError):
+            # The database is down: the last copy of this page, if there is one; else the error goes on to
+            # clinic/errors.py, which answers 503.
+            stale = self._stale_key(address, cache)
+            entry = cache.get(stale) if stale else None
+            if entry is None:
+                raise
+            response = self._from_entry(entry, request)
+            response["Warning"] = '110 - "Response is stale"'
+            response["X-Served-Stale"] = "1"
+            return response
         entry = cache.get(key)
         if entry is not None:
             return self._from_entry(entry, request)
         response = self.get_response(request)
+        stale = self._stale_key(address, cache)
         if self._cacheable_response(response):
-            cache.set(key, self._entry(response, request), seconds)
+            entry = self._entry(response, request)
+            cache.set(key, entry, seconds)
+            if stale:
+                cache.set(stale, entry, max(seconds, settings.STALE_IF_ERROR_SECONDS))
+        elif stale and response.status_code in (404, 410):
+            cache.delete(stale)  # gone for good (withdrawn, removed): never served stale again
         return response
 
     def _cacheable_request(self, request) -> bool:
@@ -89,15 +129,28 @@ class PublicPageCacheMiddleware:
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         )
 
-    def _key(self, request) -> str:
+    @staticmethod
+    def _address(request) -> str:
+        """What the page depends on apart from the content generation: address, host, languages asked for."""
         parts = [
             request.get_full_path(),
             request.get_host(),
             request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:200],
             request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")[:20],
-            str(selectors.public_content_generation()),
         ]
-        return "public-page:" + hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    @staticmethod
+    def _key(address: str, generation: str) -> str:
+        return f"public-page:{address}:{generation}"
+
+    @staticmethod
+    def _stale_key(address: str, cache) -> str | None:
+        """The key of the copy kept for a database outage (STALE_IF_ERROR_SECONDS, 0 for none): without the
+        content generation, which needs the database, but with the stale epoch, which a withdrawal changes."""
+        if not getattr(settings, "STALE_IF_ERROR_SECONDS", 0):
+            return None
+        return f"public-page-stale:{address}:{cache.get(STALE_EPOCH_KEY, 0)}"
 
     @staticmethod
     def _cacheable_response(response) -> bool:

@@ -29,3 +29,7 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Patient pages are rendered afresh in tests; tests/test_security.py checks the page cache itself.
 PUBLIC_PAGE_CACHE_SECONDS = 0
+# The default clinic's contact file (clinic/contact.py) goes to a throwaway folder, not the project's var/.
+import tempfile  # noqa: E402
+
+CLINIC_CONTACT_FILE = Path(tempfile.mkdtemp(prefix="clinic-contact-")) / "clinic-contact.json"  # noqa: F405

@@ -97,12 +97,12 @@ class PublicPageCacheMiddleware:
         try:
             key = self._key(address, selectors.public_content_generation())
         except (OperationalError, InterfaceError):
-            # The database is down: the last copy of this page, if there is one; else the error goes on to
-            # clinic/errors.py, which answers 503.
+            # The database is down: the last copy of this page, if there is one; else the page is asked for
+            # as usual, and the view's database error reaches clinic/errors.py, which answers 503.
             stale = self._stale_key(address, cache)
             entry = cache.get(stale) if stale else None
             if entry is None:
-                raise
+                return self.get_response(request)
             response = self._from_entry(entry, request)
             response["Warning"] = '110 - "Response is stale"'
             response["X-Served-Stale"] = "1"

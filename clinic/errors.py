@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from clinic.contact import clinic_contact
+from clinic.request_log import current_request_id
 
 logger = logging.getLogger("clinic.errors")
 
@@ -60,6 +61,8 @@ def _render(request, template_name: str, status: int) -> HttpResponse:
         "contact": contact,
         "clinic": contact if contact and contact.name else None,
         "staff_page": _is_staff_page(request),
+        # The id in the log lines and the X-Request-ID header: a patient or nurse can quote it.
+        "request_id": current_request_id(),
     }
     try:
         with translation.override(_language(request)):
@@ -69,6 +72,7 @@ def _render(request, template_name: str, status: int) -> HttpResponse:
         text = "The service is unavailable. Please try again in a few minutes."
         if contact and contact.phone:
             text += f" Phone {contact.name or 'the clinic'}: {contact.phone}."
+        text += f" Reference: {current_request_id()}"
         response = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "no-store"
     return response

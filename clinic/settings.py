@@ -52,6 +52,8 @@ MIDDLEWARE = [
     # First: /healthz and /readyz for load balancers and monitoring, answered before the host check, the HTTPS
     # redirect, sessions and the page cache (clinic/health.py, docs/deploy.md "Health checks").
     "clinic.health.HealthCheckMiddleware",
+    # Next: each request gets its id (X-Request-ID) and one log line; health checks are not logged.
+    "clinic.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (compressed, hashed names, cached for a year) straight from gunicorn; see docs/deploy.md.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -175,12 +177,33 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Sending leaflet links by email: at most this many per member of staff per hour.
 SHARE_EMAILS_PER_HOUR = env.int("SHARE_EMAILS_PER_HOUR", default=30)
 
+# Logs go to the console (gunicorn's stderr: the journal under systemd). LOG_FORMAT=json writes one JSON object a
+# line for a log collector; "text" (the default) one readable line. Both carry the request id, which is also
+# the response's X-Request-ID and the "Reference" on the error pages (clinic/request_log.py, docs/deploy.md).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Share tokens are masked in every log line (education/log_privacy.py).
-    "filters": {"mask_share_tokens": {"()": "education.log_privacy.MaskShareTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_share_tokens"]}},
+    "filters": {
+        "request_id": {"()": "clinic.request_log.RequestIdFilter"},
+        # Share tokens are masked in every log line (education/log_privacy.py), the request lines' too.
+        "mask_share_tokens": {"()": "education.log_privacy.MaskShareTokens"},
+    },
+    "formatters": {
+        "text": {"()": "clinic.log_format.TextFormatter"},
+        "json": {"()": "clinic.log_format.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "mask_share_tokens"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every rendering step at INFO; its warnings and errors still show.
     # django-axes logs every login at INFO; failed logins and lock-outs are warnings and still show.
@@ -278,3 +301,17 @@ STALE_IF_ERROR_SECONDS = env.int("STALE_IF_ERROR_SECONDS", default=24 * 60 * 60)
 # Seconds one handout may take to render before it is stopped, and the largest handout HTML accepted.
 HANDOUT_RENDER_TIMEOUT = env.int("HANDOUT_RENDER_TIMEOUT", default=20)
 HANDOUT_MAX_HTML_BYTES = env.int("HANDOUT_MAX_HTML_BYTES", default=1_000_000)
+
+# --- error reporting (clinic/reporting.py) -------------------------------------------------------------------
+# Optional: with SENTRY_DSN set, unhandled errors and ERROR log lines go to Sentry (or a compatible service),
+# without request bodies, cookies, query strings, user details, share tokens or email addresses. Without it,
+# the Sentry client is not even loaded.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from clinic.reporting import start_error_reporting  # noqa: E402
+
+    start_error_reporting(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=""),
+        release=env.str("SENTRY_RELEASE", default=""),
+    )

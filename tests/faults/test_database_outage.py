@@ -49,6 +49,8 @@ def manage(*args: str, env: dict) -> None:
 def served(throwaway_postgres, tmp_path_factory):
     """gunicorn (1 worker, so one page cache) in production mode on a free port, serving the demo data from
     the throwaway PostgreSQL; stopped after the module."""
+    if not Path(GUNICORN).exists():
+        pytest.skip(f"gunicorn is not installed ({GUNICORN}; pip install -r requirements.txt)")
     tmp = tmp_path_factory.mktemp("outage")
     port = free_port()
     common = {

@@ -57,10 +57,13 @@ def _language(request) -> str:
 
 def _render(request, template_name: str, status: int) -> HttpResponse:
     contact = clinic_contact()
+    staff_page = _is_staff_page(request)
     context = {
+        # Staff screens get a plain page in the admin's style; patients the patient layout with who to call.
+        "base_template": "staff_error_base.html" if staff_page else "base.html",
         "contact": contact,
         "clinic": contact if contact and contact.name else None,
-        "staff_page": _is_staff_page(request),
+        "staff_page": staff_page,
         # The id in the log lines and the X-Request-ID header: a patient or nurse can quote it.
         "request_id": current_request_id(),
     }

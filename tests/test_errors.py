@@ -187,6 +187,9 @@ def test_staff_pages_answer_503_saying_nothing_was_saved(client, editor, clinic,
     text = _text(response)
     assert "The database is unavailable" in text and "Nothing was saved" in text
     assert "Traceback" not in text and "OperationalError" not in text
+    html = response.content.decode()
+    assert "admin/css/base.css" in html and "Patient leaflets: staff" in html  # the plain staff page
+    assert "01234 567 890" not in html  # not the patient page with the clinic's phone
 
 
 def test_a_staff_post_during_the_outage_answers_503(client, editor, published, clinic):

@@ -13,10 +13,8 @@ from unittest import mock
 import pytest
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import OperationalError
-from django.urls import path
 
 from clinic import contact as clinic_contact
-from clinic import urls as project_urls
 from clinic.models import Clinic
 from education import services
 from tests import factories
@@ -204,20 +202,9 @@ def test_a_staff_post_during_the_outage_answers_503(client, editor, published, c
 # --- handler500 -----------------------------------------------------------------------------------------------
 
 
-def _broken_view(request):
-    raise RuntimeError("secret internal detail")
-
-
-urlpatterns = [path("broken/", _broken_view), *project_urls.urlpatterns]
-
-
 @pytest.fixture
 def broken_urls(settings):
-    settings.ROOT_URLCONF = __name__
-    # handler500 is read from the root URLconf.
-    globals()["handler500"] = project_urls.handler500
-    yield
-    globals().pop("handler500", None)
+    settings.ROOT_URLCONF = "tests.broken_urls"
 
 
 def test_handler500_renders_the_500_page_without_the_database(broken_urls, client, contact_file):

@@ -17,10 +17,8 @@ import sys
 
 import pytest
 from django.conf import settings as django_settings
-from django.urls import path
 
 from clinic import reporting, request_log
-from clinic import urls as project_urls
 from education import log_privacy
 from tests.test_errors import database_down
 
@@ -166,19 +164,9 @@ def test_each_request_gets_its_own_id_and_none_is_left_behind(client):
 # --- the error pages show the same id -------------------------------------------------------------------------
 
 
-def _broken_view(request):
-    raise RuntimeError("secret internal detail")
-
-
-urlpatterns = [path("broken/", _broken_view), *project_urls.urlpatterns]
-
-
 @pytest.fixture
 def broken_urls(settings):
-    settings.ROOT_URLCONF = __name__
-    globals()["handler500"] = project_urls.handler500  # read from the root URLconf
-    yield
-    globals().pop("handler500", None)
+    settings.ROOT_URLCONF = "tests.broken_urls"
 
 
 def _reference(response) -> str:

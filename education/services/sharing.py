@@ -33,6 +33,10 @@ Status = LeafletVersion.Status
 SHARE_EMAIL_TIMEOUT_SECONDS = 10  # unless EMAIL_TIMEOUT says otherwise
 
 
+def _already_sent() -> str:
+    return _("This was already sent. To share again, start a new share.")
+
+
 class TooManyEmails(WorkflowError):
     """This member of staff has sent as many share emails in the last hour as are allowed."""
 
@@ -90,7 +94,7 @@ def share_link_create(*, version: LeafletVersion, clinic, user, expires_at=None,
     if expires_at is not None and expires_at <= timezone.now():
         raise WorkflowError(_("The expiry must be in the future."))
     form_key_hash = share_token_hash(form_key) if form_key else None
-    already = _("This was already sent. To share again, start a new share.")
+    already = _already_sent()
     if form_key_hash and ShareLink.objects.filter(form_key_hash=form_key_hash).exists():
         raise AlreadyShared(already)
     token = secrets.token_urlsafe(24)  # 192 bits
@@ -129,13 +133,13 @@ def share_link_count_view(*, link, after_withdrawal: bool = False) -> None:
         ShareLink.objects.filter(pk=link.pk).update(view_count=F("view_count") + 1)
 
 
-def emails_sent_last_hour(*, user) -> int:
+def _emails_sent_last_hour(*, user) -> int:
     """How many share emails this member of staff sent in the last hour (for the hourly limit)."""
     since = timezone.now() - datetime.timedelta(hours=1)
     return Handout.objects.filter(created_by=user, channel=Handout.Channel.EMAIL, created_at__gte=since).count()
 
 
-def form_key_used(form_key: str | None) -> bool:
+def _form_key_used(form_key: str | None) -> bool:
     """True when this one-time share form key already made a link (the form was sent before)."""
     return bool(form_key) and ShareLink.objects.filter(form_key_hash=share_token_hash(form_key)).exists()
 
@@ -176,13 +180,14 @@ def share_with_patient(
     require(can_share(user), _("You may not share leaflets."))
     if channel not in Handout.Channel.values or channel == Handout.Channel.PRINT:
         raise WorkflowError(_("Unknown way to share %(channel)s.") % {"channel": channel})
-    if form_key_used(form_key):
-        raise AlreadyShared(_("This was already sent. To share again, start a new share."))
+    # Before the hourly limit: a refreshed result page is told it was already sent, not that the limit is near.
+    if _form_key_used(form_key):
+        raise AlreadyShared(_already_sent())
     if channel == Handout.Channel.EMAIL:
         if not email:
             raise WorkflowError(_("Enter the patient's email address."))
         limit = settings.SHARE_EMAILS_PER_HOUR
-        if emails_sent_last_hour(user=user) >= limit:
+        if _emails_sent_last_hour(user=user) >= limit:
             raise TooManyEmails(
                 _("You have sent %(limit)d emails in the last hour, the most allowed. Please try again later.")
                 % {"limit": limit}

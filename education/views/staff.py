@@ -27,9 +27,9 @@ def _qr_svg(url: str) -> str:
     )
 
 
-def _already_shared(request, version):
+def _already_shared(request, version, message: str):
     """A share form submitted again (a refreshed result page, a second click): nothing is sent or made."""
-    context = {"already_shared": _("This was already sent. To share again, start a new share."), "version": version}
+    context = {"already_shared": message, "version": version}
     return render(request, "education/staff/share_form.html", context, status=409)
 
 
@@ -69,8 +69,8 @@ def share_create(request):
             email=data["email"], message=data["message"], expires_at=data["expires_at"],
             form_key=data["form_key"] or None,
         )  # fmt: skip
-    except services.AlreadyShared:
-        return _already_shared(request, data["version"])
+    except services.AlreadyShared as error:
+        return _already_shared(request, data["version"], str(error))
     except services.TooManyEmails as error:
         form.add_error(None, str(error))
         return render(request, "education/staff/share_form.html", {"form": form}, status=429)

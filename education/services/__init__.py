@@ -57,7 +57,13 @@ from education.services.sharing import (
     share_url,
     share_with_patient,
 )
-from education.services.starter import STARTER_AUTHOR_USERNAME, starter_author, starter_leaflets_load
+from education.services.starter import (
+    STARTER_AUTHOR_USERNAME,
+    StarterOutcome,
+    starter_author,
+    starter_leaflets_load,
+    starter_leaflets_update,
+)
 from education.services.withdrawal import leaflet_withdraw, version_withdraw
 from education.services.workflow import (
     approval_statement,
@@ -109,6 +115,8 @@ __all__ = [
     "share_with_patient",
     "starter_author",
     "starter_leaflets_load",
+    "starter_leaflets_update",
+    "StarterOutcome",
     "version_approve_and_publish",
     "version_create_draft",
     "version_discard",

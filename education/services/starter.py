@@ -1,12 +1,19 @@
-"""The bundled starter leaflets, added as versions awaiting a clinic's own clinical review."""
+"""The bundled starter leaflets, added as versions awaiting a clinic's own clinical review.
+
+A new install gets the leaflets as versions awaiting review. Where a clinic already has them, a newer bundled
+text is offered as a new version awaiting review, based on the clinic's newest version: published versions
+never change, and an open draft (someone's work in progress) is never overwritten."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from education.content import sanitise_body
 from education.models import Leaflet, LeafletVersion
 from education.services.drafts import HelpSignData, version_create_draft, version_edit_draft
 from education.services.leaflets import leaflet_create
@@ -14,6 +21,22 @@ from education.services.workflow import version_submit
 from education.starter_content import STARTER_LEAFLETS
 
 STARTER_AUTHOR_USERNAME = "starter-content"
+Status = LeafletVersion.Status
+
+
+@dataclass(frozen=True)
+class StarterOutcome:
+    """What loading did for one leaflet in one language.
+
+    ``outcome`` is one of: ``added`` (a new leaflet's version, awaiting review), ``offered`` (a new version of
+    a leaflet the clinic already has, awaiting review), ``up_to_date`` (the clinic's newest version already has
+    the bundled text), ``already_offered`` (an open version with the bundled text is already waiting), or
+    ``open_draft_kept`` (someone's open draft or version in review differs; it was left as it is)."""
+
+    slug: str
+    language: str
+    outcome: str
+    version: LeafletVersion | None = None
 
 
 def starter_author():
@@ -29,42 +52,104 @@ def starter_author():
     return get_user_model().objects.get(pk=user.pk)  # fresh instance: permission cache reflects the group
 
 
+def _has_starter_text(version: LeafletVersion, content: dict) -> bool:
+    """Whether a version shows exactly the bundled text (as a draft edit would save it)."""
+    references = [line.strip() for line in content["references"] if line.strip()]
+    signs = [(sign["urgency"], sign["text"].strip()) for sign in content["help_signs"]]
+    return (
+        version.title == content["title"].strip()
+        and version.summary == content["summary"].strip()
+        and version.body == sanitise_body(content["body"])
+        and version.references.splitlines() == references
+        and [(s.urgency, s.text) for s in version.help_signs.order_by("position", "id")] == signs
+    )
+
+
+def _write(*, leaflet, author, language, content, based_on=None, translation_of=None, comment) -> LeafletVersion:
+    draft = version_create_draft(
+        leaflet=leaflet,
+        user=author,
+        language=language,
+        based_on=based_on,
+        translation_of=translation_of,
+        change_note=content["change_note"],
+    )
+    draft = version_edit_draft(
+        version=draft,
+        user=author,
+        expected_revision=draft.revision,
+        title=content["title"],
+        summary=content["summary"],
+        body=content["body"],
+        references="\n".join(content["references"]),
+        change_note=content["change_note"],
+        help_signs=[HelpSignData(sign["urgency"], sign["text"]) for sign in content["help_signs"]],
+    )
+    return version_submit(version=draft, user=author, comment=comment)
+
+
+def _offer(*, leaflet: Leaflet, author, language: str, content: dict, source) -> StarterOutcome:
+    """Offer the bundled text for a leaflet the clinic already has, in one language."""
+    versions = leaflet.versions.filter(language=language).exclude(status=Status.DISCARDED)
+    open_version = versions.filter(status__in=LeafletVersion.OPEN_STATUSES).first()
+    if open_version is not None:
+        outcome = "already_offered" if _has_starter_text(open_version, content) else "open_draft_kept"
+        return StarterOutcome(leaflet.slug, language, outcome, open_version)
+    newest = versions.order_by("-number").first()
+    if newest is not None and _has_starter_text(newest, content):
+        return StarterOutcome(leaflet.slug, language, "up_to_date", newest)
+    version = _write(
+        leaflet=leaflet,
+        author=author,
+        language=language,
+        content=content,
+        based_on=newest,
+        translation_of=source if language != "en" else None,
+        comment="Updated starter content: please review before use. The published version is unchanged.",
+    )
+    return StarterOutcome(leaflet.slug, language, "offered", version)
+
+
 @transaction.atomic
-def starter_leaflets_load(*, author=None, languages: list[str] | None = None) -> list[LeafletVersion]:
-    """Add the bundled starter leaflets as versions awaiting clinical review. Leaflets that already exist
-    are left alone, so running it twice changes nothing."""
+def starter_leaflets_update(*, author=None, languages: list[str] | None = None) -> list[StarterOutcome]:
+    """Add the bundled starter leaflets as versions awaiting clinical review, or, where the clinic already has
+    them, offer the newer bundled text as new versions awaiting review. Safe to run again: nothing is added
+    twice, no published version changes, and an open draft is never overwritten."""
     author = author or starter_author()
     wanted = languages or [code for code, _name in settings.LANGUAGES]
-    loaded = []
+    outcomes = []
     for item in STARTER_LEAFLETS:
-        if Leaflet.objects.filter(slug=item["slug"]).exists():
-            continue
-        leaflet = leaflet_create(user=author, slug=item["slug"], name=item["name"], topic=item["topic"])
-        source_version = None
+        leaflet = Leaflet.objects.filter(slug=item["slug"]).first()
+        is_new = leaflet is None
+        if is_new:
+            leaflet = leaflet_create(user=author, slug=item["slug"], name=item["name"], topic=item["topic"])
+        source = None
         # The source language (English) first, so translations can point at it.
         for language, content in sorted(item["versions"].items(), key=lambda pair: pair[0] != "en"):
             if language not in wanted:
                 continue
-            draft = version_create_draft(
-                leaflet=leaflet,
-                user=author,
-                language=language,
-                translation_of=source_version if language != "en" else None,
-                change_note=content["change_note"],
-            )
-            draft = version_edit_draft(
-                version=draft,
-                user=author,
-                expected_revision=draft.revision,
-                title=content["title"],
-                summary=content["summary"],
-                body=content["body"],
-                references="\n".join(content["references"]),
-                change_note=content["change_note"],
-                help_signs=[HelpSignData(sign["urgency"], sign["text"]) for sign in content["help_signs"]],
-            )
-            draft = version_submit(version=draft, user=author, comment="Starter content: please review before use.")
-            if language == "en":
-                source_version = draft
-            loaded.append(draft)
-    return loaded
+            if is_new or not leaflet.versions.filter(language=language).exists():
+                version = _write(
+                    leaflet=leaflet,
+                    author=author,
+                    language=language,
+                    content=content,
+                    translation_of=source if language != "en" else None,
+                    comment="Starter content: please review before use.",
+                )
+                outcome = StarterOutcome(leaflet.slug, language, "added", version)
+            else:
+                outcome = _offer(leaflet=leaflet, author=author, language=language, content=content, source=source)
+            if language == "en" and outcome.version is not None:
+                source = outcome.version
+            outcomes.append(outcome)
+    return outcomes
+
+
+def starter_leaflets_load(*, author=None, languages: list[str] | None = None) -> list[LeafletVersion]:
+    """The versions that starter_leaflets_update added or offered for review (empty when nothing changed)."""
+    return [
+        outcome.version
+        for outcome in starter_leaflets_update(author=author, languages=languages)
+        if outcome.outcome in ("added", "offered")
+    ]

@@ -23,8 +23,9 @@ DEMO_CLINIC = {
     ),
     "urgent_care_advice_translations": {
         "fr": (
-            "Si la clinique est fermée et que vous avez besoin d'aide aujourd'hui, appelez votre médecin généraliste "
-            "ou le NHS 111. En cas d'urgence, appelez le 999 ou allez aux urgences (A&E)."
+            "Exemple pour la France, à remplacer par les consignes de votre cabinet. Si le cabinet est fermé et "
+            "que vous avez besoin d'aide aujourd'hui, appelez votre médecin traitant ou la permanence des soins "
+            "de votre région. En cas d'urgence, appelez le 15 (SAMU) ou le 112."
         ),
     },
     "primary_colour": "#0b5394",
@@ -67,6 +68,11 @@ class Command(BaseCommand):
 
     def _clinic(self) -> Clinic:
         clinic, _created = Clinic.objects.get_or_create(slug=DEMO_CLINIC["slug"], defaults=DEMO_CLINIC)
+        translations = clinic.urgent_care_advice_translations or {}
+        if "NHS 111" in str(translations.get("fr", "")):
+            # Older demo data sent French readers to the NHS: give them the French example instead.
+            clinic.urgent_care_advice_translations = {**translations, **DEMO_CLINIC["urgent_care_advice_translations"]}
+            clinic.save(update_fields=["urgent_care_advice_translations"])
         if not Clinic.objects.filter(is_default=True).exists():
             clinic.is_default = True
             clinic.save(update_fields=["is_default"])

@@ -1,10 +1,13 @@
 """manage.py demo and load_starter_leaflets."""
 
+import copy
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from education.models import AuditEvent, LeafletVersion
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 STARTER_SLUGS = {"milia-overview", "post-extraction-hygiene", "infection-warning-signs"}
@@ -111,3 +114,72 @@ def test_demo_refuses_a_too_short_password(settings):
     settings.DEBUG = True
     with pytest.raises(CommandError, match="at least 8"):
         run("demo", password="short")
+
+
+def test_load_starter_leaflets_offers_newer_text_as_drafts_and_says_so(settings, monkeypatch):
+    from education.services import starter
+    from education.starter_content import STARTER_LEAFLETS
+
+    settings.DEBUG = True
+    run("demo", password="demo-pass-123")  # the clinic has the starter leaflets published
+    bundle = copy.deepcopy(STARTER_LEAFLETS)
+    for item in bundle:
+        for content in item["versions"].values():
+            content["summary"] += " (2027)"
+    monkeypatch.setattr(starter, "STARTER_LEAFLETS", bundle)
+
+    output = run("load_starter_leaflets")
+
+    assert output.count("Offered new starter text for") == 6
+    assert "The published version is unchanged" in output
+    assert "A clinician must review and approve" in output
+    assert LeafletVersion.objects.filter(status="published").count() == 6
+    assert LeafletVersion.objects.filter(status="in_review").count() == 6
+
+    again = run("load_starter_leaflets")
+    assert again.count("already awaiting review as v2") == 6
+    assert "nothing changed" in again
+    assert LeafletVersion.objects.count() == 12
+
+
+def test_load_starter_leaflets_says_when_it_leaves_an_open_draft_alone(editor, monkeypatch):
+    from education import services
+    from education.services import starter
+    from education.starter_content import STARTER_LEAFLETS
+
+    run("load_starter_leaflets")
+    version = LeafletVersion.objects.get(leaflet__slug="milia-overview", language="en")
+    services.version_send_back(version=version, user=factories.make_approver(), comment="Use our own times.")
+    bundle = copy.deepcopy(STARTER_LEAFLETS)
+    bundle[0]["versions"]["en"]["summary"] += " (2027)"
+    monkeypatch.setattr(starter, "STARTER_LEAFLETS", bundle)
+
+    output = run("load_starter_leaflets")
+
+    assert "milia-overview (en): v1 is an open draft or in review, so it was not overwritten." in output
+    version.refresh_from_db()
+    assert version.status == "draft" and not version.summary.endswith("(2027)")
+
+
+def test_the_demo_clinic_does_not_send_french_readers_to_the_nhs(settings):
+    from clinic.models import Clinic
+
+    settings.DEBUG = True
+    run("demo", password="demo-pass-123")
+    advice = Clinic.objects.get(slug="riverside-skin-demo").urgent_care_advice_in("fr")
+    assert "NHS" not in advice and "999" not in advice and "A&E" not in advice
+    assert "15" in advice and "112" in advice
+    assert "exemple" in advice.lower()  # clearly the clinic's to replace
+
+
+def test_the_demo_corrects_older_demo_data_that_sent_french_readers_to_nhs_111(settings):
+    from clinic.models import Clinic
+    from education.management.commands.demo import DEMO_CLINIC
+
+    settings.DEBUG = True
+    Clinic.objects.create(
+        **{**DEMO_CLINIC, "urgent_care_advice_translations": {"fr": "Appelez le NHS 111 ou le 999."}},
+        is_default=True,
+    )
+    run("demo", password="demo-pass-123")
+    assert "112" in Clinic.objects.get(slug="riverside-skin-demo").urgent_care_advice_in("fr")

@@ -123,12 +123,12 @@ _EMERGENCY_FR = [
         "mottled-skin", "emergency", "Votre peau, vos lèvres ou votre langue sont marbrées, grises, pâles ou bleues."
     ),
 ]
-_FEVER_EN = _sign("fever", "urgent", "You have a temperature of 38 °C (100.4 °F) or higher.")
-_FEVER_FR = _sign("fever", "urgent", "Vous avez une température de 38 °C ou plus.")
+_FEVER_EN = _sign("fever", "urgent", "You have a temperature of 38°C (100.4°F) or higher.")
+_FEVER_FR = _sign("fever", "urgent", "Vous avez une température de 38°C ou plus.")
 _BABY_FEVER_EN = _sign(
-    "baby-fever", "urgent", "A baby under 3 months old has a temperature of 38 °C (100.4 °F) or higher."
+    "baby-fever", "urgent", "A baby under 3 months old has a temperature of 38°C (100.4°F) or higher."
 )
-_BABY_FEVER_FR = _sign("baby-fever", "urgent", "Un bébé de moins de 3 mois a une température de 38 °C ou plus.")
+_BABY_FEVER_FR = _sign("baby-fever", "urgent", "Un bébé de moins de 3 mois a une température de 38°C ou plus.")
 
 
 # --- 1. Milia: overview -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from clinic.text import without_bidi_controls
 from education.content import sanitise_body
 from education.models import Leaflet, LeafletVersion
 from education.services.drafts import HelpSignData, version_create_draft, version_edit_draft
@@ -55,7 +56,8 @@ def starter_author():
 def _has_starter_text(version: LeafletVersion, content: dict) -> bool:
     """Whether a version shows exactly the bundled text (as a draft edit would save it)."""
     references = [line.strip() for line in content["references"] if line.strip()]
-    signs = [(sign["urgency"], sign["text"].strip()) for sign in content["help_signs"]]
+    # Signs are saved with their whitespace collapsed (as version_edit_draft saves them).
+    signs = [(sign["urgency"], " ".join(without_bidi_controls(sign["text"]).split())) for sign in content["help_signs"]]
     return (
         version.title == content["title"].strip()
         and version.summary == content["summary"].strip()

@@ -110,3 +110,15 @@ def test_a_language_the_clinic_never_loaded_is_added(approver):
     french = LeafletVersion.objects.filter(language="fr")
     assert {v.status for v in french} == {Status.IN_REVIEW}
     assert all(v.translation_of.status == Status.PUBLISHED for v in french)
+
+
+def test_text_saved_with_its_whitespace_tidied_still_counts_as_already_offered(monkeypatch):
+    bundle = copy.deepcopy(STARTER_LEAFLETS)
+    sign = bundle[0]["versions"]["en"]["help_signs"][0]
+    sign["text"] = sign["text"].replace(" ", "\u00a0", 1).replace(" ", "  ", 1)
+    monkeypatch.setattr(starter, "STARTER_LEAFLETS", bundle)
+    services.starter_leaflets_update()
+
+    outcomes = {(o.slug, o.language): o.outcome for o in services.starter_leaflets_update()}
+
+    assert outcomes[("milia-overview", "en")] == "already_offered"

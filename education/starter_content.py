@@ -787,6 +787,23 @@ _INFECTION_FR = {
 }
 
 
+def _french_spacing(text: str) -> str:
+    """French typography: a narrow no-break space before ; : ? ! so the mark never starts a line on a phone."""
+    for mark in ";:?!":
+        text = text.replace(f" {mark}", f"\u202f{mark}")
+    return text
+
+
+def _with_french_spacing(content: dict) -> dict:
+    spaced = {key: _french_spacing(content[key]) for key in ("title", "summary", "body")}
+    figures = [{key: _french_spacing(value) for key, value in figure.items()} for figure in content["figures"]]
+    return {**content, **spaced, "figures": figures}
+
+
+_OVERVIEW_FR = _with_french_spacing(_OVERVIEW_FR)
+_AFTERCARE_FR = _with_french_spacing(_AFTERCARE_FR)
+_INFECTION_FR = _with_french_spacing(_INFECTION_FR)
+
 STARTER_LEAFLETS = [
     {
         "slug": "milia-overview",

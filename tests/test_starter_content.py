@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from education.content import plain_text, readability, sanitise_body
+from education.content import readability, sanitise_body
 from education.starter_content import STARTER_LEAFLETS
 
 FIGURES = Path(__file__).resolve().parent.parent / "education" / "starter_figures"
@@ -101,7 +101,8 @@ def signs_by_key(content) -> dict[str, dict]:
 
 
 def headings(body: str) -> list[str]:
-    return [plain_text(text) for text in re.findall(r"<h2>(.*?)</h2>", body)]
+    """The exact text of each h2 (what a figure's after_heading names)."""
+    return re.findall(r"<h2>([^<]*)</h2>", body)
 
 
 def test_the_three_leaflets_come_in_english_and_french():
@@ -277,3 +278,13 @@ def test_the_figures_carry_their_licence():
     for svg in (FIGURES / "src").glob("*.svg"):
         text = svg.read_text(encoding="utf-8")
         assert "<script" not in text and 'href="http' not in text, svg  # self-contained, no network
+
+
+@pytest.mark.parametrize("slug", list(LEAFLETS))
+def test_french_punctuation_never_starts_a_line(slug):
+    french = LEAFLETS[slug]["versions"]["fr"]
+    for text in (french["title"], french["summary"], french["body"]):
+        for mark in ";:?!":
+            assert f" {mark}" not in text, (slug, mark)
+    assert "\u202f?" in french["body"]
+    assert sanitise_body(french["body"]) == french["body"]  # the narrow no-break space survives sanitising

@@ -17,8 +17,9 @@ em, ul, ol, li and a (href only). "When to get help" signs live in
 one situation: the app shows it under the lead-in for its urgency ("Contact
 your clinic or a doctor today if:") with the clinic's own contact details, so
 the signs carry no phone numbers. Each sign has a stable ``key`` (the same
-sign in every leaflet and language) so tests can check its urgency; the
-loader ignores it.
+sign in every leaflet and language; "a+b" when one line covers two
+situations joined by "or") so tests can check its urgency; the loader
+ignores it.
 
 ``figures`` lists the original illustrations in ``education/starter_figures``
 (file, alt text, caption, and the exact text of the h2 they follow). Nothing
@@ -97,38 +98,42 @@ def _sign(key: str, urgency: str, text: str) -> dict:
 
 # --- Warning signs shared by the three leaflets (issue 13: one situation per line, with its urgency) ---
 
+# Related situations share a line joined by "or" (any one of them is enough to act), so the whole "when to get
+# help" block still fits on the first page of a handout. A sign's key names every situation it covers.
 _EMERGENCY_EN = [
     _sign("eye-swelling", "emergency", "The skin around your eye is swollen."),
-    _sign("eye-pain", "emergency", "Your eye hurts, or it hurts to move your eye."),
-    _sign("vision", "emergency", "Your sight is blurred, or you see double."),
-    _sign("redness-spreading-fast", "emergency", "Redness around the spot spreads quickly."),
-    _sign("red-streaks", "emergency", "Red or dark lines (streaks) spread out from the spot."),
-    _sign("very-unwell", "emergency", "You feel very unwell."),
-    _sign("confused", "emergency", "You are confused, or you find it hard to think clearly."),
-    _sign("breathing-fast", "emergency", "You are breathing very fast."),
-    _sign("shivering", "emergency", "You are shivering or shaking a lot."),
-    _sign("mottled-skin", "emergency", "Your skin, lips or tongue look blotchy, grey, pale or blue."),
+    _sign("eye-pain+vision", "emergency", "Your eye hurts, it hurts to move it, or your sight is blurred or double."),
+    _sign(
+        "red-streaks+redness-spreading-fast", "emergency", "Red streaks spread from the spot, or redness spreads fast."
+    ),
+    _sign(
+        "very-unwell+confused+shivering+breathing-fast",
+        "emergency",
+        "You feel very unwell or confused, you shiver a lot, or you breathe very fast.",
+    ),
+    _sign("mottled-skin", "emergency", "Your skin or lips look blotchy, grey or blue."),
 ]
 _EMERGENCY_FR = [
     _sign("eye-swelling", "emergency", "Le tour de votre œil est gonflé."),
-    _sign("eye-pain", "emergency", "Vous avez mal à l'œil, ou bouger l'œil vous fait mal."),
-    _sign("vision", "emergency", "Vous voyez flou, ou vous voyez double."),
-    _sign("redness-spreading-fast", "emergency", "La rougeur autour du bouton s'étend vite."),
-    _sign("red-streaks", "emergency", "Des traînées rouges ou foncées partent du bouton."),
-    _sign("very-unwell", "emergency", "Vous vous sentez très mal."),
-    _sign("confused", "emergency", "Vous êtes confus, ou vous avez du mal à penser clairement."),
-    _sign("breathing-fast", "emergency", "Vous respirez très vite."),
-    _sign("shivering", "emergency", "Vous tremblez ou vous frissonnez beaucoup."),
+    _sign("eye-pain+vision", "emergency", "Vous avez mal à l'œil ou en le bougeant, ou vous voyez flou ou double."),
     _sign(
-        "mottled-skin", "emergency", "Votre peau, vos lèvres ou votre langue sont marbrées, grises, pâles ou bleues."
+        "red-streaks+redness-spreading-fast",
+        "emergency",
+        "Des traînées rouges partent du bouton, ou la rougeur s'étend vite.",
     ),
+    _sign(
+        "very-unwell+confused+shivering+breathing-fast",
+        "emergency",
+        "Vous vous sentez très mal ou confus, tremblez beaucoup ou respirez très vite.",
+    ),
+    _sign("mottled-skin", "emergency", "Votre peau ou vos lèvres sont marbrées, grises ou bleues."),
 ]
 _FEVER_EN = _sign("fever", "urgent", "You have a temperature of 38°C (100.4°F) or higher.")
-_FEVER_FR = _sign("fever", "urgent", "Vous avez une température de 38°C ou plus.")
+_FEVER_FR = _sign("fever", "urgent", "Vous avez une fièvre de 38°C ou plus.")
 _BABY_FEVER_EN = _sign(
     "baby-fever", "urgent", "A baby under 3 months old has a temperature of 38°C (100.4°F) or higher."
 )
-_BABY_FEVER_FR = _sign("baby-fever", "urgent", "Un bébé de moins de 3 mois a une température de 38°C ou plus.")
+_BABY_FEVER_FR = _sign("baby-fever", "urgent", "Un bébé de moins de 3 mois a une fièvre de 38°C ou plus.")
 
 
 # --- 1. Milia: overview -------------------------------------------------------------------------------
@@ -217,11 +222,12 @@ _OVERVIEW_EN = {
     ),
     "help_signs": [
         _sign("bother", "routine", "Your milia bother you or do not go away."),
-        _sign("unsure", "routine", "You are not sure whether the bumps are milia."),
-        _sign("crops", "routine", "Lots of new milia appear in a few weeks."),
-        _sign("red-swollen-painful", "urgent", "A bump becomes red, swollen or painful."),
-        _sign("pus", "urgent", "You see pus (thick yellow or white fluid) in or around a bump."),
-        _sign("worse-not-better", "urgent", "A bump that was picked or opened looks worse each day, not better."),
+        _sign(
+            "red-swollen-painful+worse-not-better",
+            "urgent",
+            "A bump gets red, swollen or painful, or looks worse each day.",
+        ),
+        _sign("pus", "urgent", "You see pus in or around a bump."),
         _FEVER_EN,
         _BABY_FEVER_EN,
         *_EMERGENCY_EN,
@@ -330,13 +336,12 @@ _OVERVIEW_FR = {
     ),
     "help_signs": [
         _sign("bother", "routine", "Vos grains de milium vous gênent ou ne partent pas."),
-        _sign("unsure", "routine", "Vous ne savez pas s'il s'agit bien de grains de milium."),
-        _sign("crops", "routine", "Beaucoup de nouveaux grains apparaissent en quelques semaines."),
-        _sign("red-swollen-painful", "urgent", "Un grain devient rouge, gonflé ou douloureux."),
-        _sign("pus", "urgent", "Vous voyez du pus (un liquide épais, jaune ou blanc) sur un grain ou autour."),
         _sign(
-            "worse-not-better", "urgent", "Un grain gratté ou ouvert va plus mal chaque jour, au lieu d'aller mieux."
+            "red-swollen-painful+worse-not-better",
+            "urgent",
+            "Un grain devient rouge, gonflé, douloureux, ou va plus mal chaque jour.",
         ),
+        _sign("pus", "urgent", "Vous voyez du pus sur un grain ou autour."),
         _FEVER_FR,
         _BABY_FEVER_FR,
         *_EMERGENCY_FR,
@@ -438,12 +443,9 @@ _AFTERCARE_EN = {
     ),
     "help_signs": [
         _sign("not-healed", "routine", "The treated spots have not healed after 2 weeks."),
-        _sign("questions", "routine", "You have questions about caring for your skin."),
-        _sign("new-milia", "routine", "New milia bother you."),
-        _sign(
-            "worse-after-2-days", "urgent", "After the first 2 days, a treated spot gets more red, swollen or painful."
-        ),
-        _sign("pus", "urgent", "You see pus (thick yellow or white fluid) on a treated spot."),
+        _sign("questions", "routine", "You have questions about your care."),
+        _sign("worse-after-2-days", "urgent", "After the first 2 days, a spot gets more red, swollen or painful."),
+        _sign("pus", "urgent", "You see pus on a treated spot."),
         _FEVER_EN,
         *_EMERGENCY_EN,
     ],
@@ -532,15 +534,10 @@ _AFTERCARE_FR = {
         "de l'aide, et dans quel délai. En cas de doute, demandez à votre cabinet.</p>"
     ),
     "help_signs": [
-        _sign("not-healed", "routine", "Les points traités ne sont pas cicatrisés au bout de 2 semaines."),
-        _sign("questions", "routine", "Vous avez des questions sur les soins de votre peau."),
-        _sign("new-milia", "routine", "De nouveaux grains vous gênent."),
-        _sign(
-            "worse-after-2-days",
-            "urgent",
-            "Après les 2 premiers jours, un point traité devient plus rouge, plus gonflé ou plus douloureux.",
-        ),
-        _sign("pus", "urgent", "Vous voyez du pus (un liquide épais, jaune ou blanc) sur un point traité."),
+        _sign("not-healed", "routine", "Les points traités ne sont pas cicatrisés après 2 semaines."),
+        _sign("questions", "routine", "Vous avez une question sur vos soins."),
+        _sign("worse-after-2-days", "urgent", "Après 2 jours, un point devient plus rouge, gonflé ou douloureux."),
+        _sign("pus", "urgent", "Vous voyez du pus sur un point traité."),
         _FEVER_FR,
         *_EMERGENCY_FR,
     ],
@@ -578,7 +575,7 @@ _INFECTION_EN = {
         "<li>Milia are harmless. An infection usually starts only when the skin over a milium is broken.</li>"
         "<li>Do not squeeze or pick a bump that looks infected.</li>"
         "<li>If you think a bump is infected, contact your clinic or a doctor the same day.</li>"
-        "<li>Get help now if the redness spreads fast, if the skin around your eye swells, or if you feel "
+        "<li>Get urgent help at once if the redness spreads fast, if the skin around your eye swells, or if you feel "
         "very unwell.</li>"
         "</ul>"
         "<h2>How can a milium get infected?</h2>"
@@ -634,10 +631,12 @@ _INFECTION_EN = {
     ),
     "help_signs": [
         _sign("removal", "routine", "You would like a dermatologist to remove your milia."),
-        _sign("questions", "routine", "You have questions about a bump that is not red or painful."),
-        _sign("red-swollen-painful", "urgent", "A bump is red, swollen or painful."),
+        _sign(
+            "red-swollen-painful+worse-not-better",
+            "urgent",
+            "A bump is red, swollen or painful, or looks worse each day.",
+        ),
         _sign("pus", "urgent", "You see pus in or around a bump."),
-        _sign("worse-not-better", "urgent", "A bump looks worse each day, not better."),
         _sign("antibiotics-not-better", "urgent", "You are not better 2 to 3 days after starting antibiotics."),
         _FEVER_EN,
         _BABY_FEVER_EN,
@@ -745,15 +744,13 @@ _INFECTION_FR = {
     ),
     "help_signs": [
         _sign("removal", "routine", "Vous souhaitez qu'un dermatologue retire vos grains de milium."),
-        _sign("questions", "routine", "Vous avez des questions sur un grain qui n'est ni rouge ni douloureux."),
-        _sign("red-swollen-painful", "urgent", "Un grain est rouge, gonflé ou douloureux."),
-        _sign("pus", "urgent", "Vous voyez du pus sur un grain ou autour."),
-        _sign("worse-not-better", "urgent", "Un grain va plus mal chaque jour, au lieu d'aller mieux."),
         _sign(
-            "antibiotics-not-better",
+            "red-swollen-painful+worse-not-better",
             "urgent",
-            "Vous n'allez pas mieux 2 à 3 jours après le début des antibiotiques.",
+            "Un grain est rouge, gonflé, douloureux, ou va plus mal chaque jour.",
         ),
+        _sign("pus", "urgent", "Vous voyez du pus sur un grain ou autour."),
+        _sign("antibiotics-not-better", "urgent", "Vous n'allez pas mieux après 2 à 3 jours d'antibiotiques."),
         _FEVER_FR,
         _BABY_FEVER_FR,
         *_EMERGENCY_FR,

@@ -61,35 +61,35 @@ SIGN_WORDS = {
         "eye-swelling": ["eye", "swollen"],
         "eye-pain": ["eye", "hurts", "move"],
         "vision": ["blurred", "double"],
-        "redness-spreading-fast": ["redness", "spreads", "quickly"],
+        "redness-spreading-fast": ["redness", "spreads fast"],
         "red-streaks": ["streaks"],
         "very-unwell": ["very unwell"],
         "confused": ["confused"],
-        "breathing-fast": ["breathing", "fast"],
-        "shivering": ["shivering"],
-        "mottled-skin": ["blotchy", "blue"],
+        "breathing-fast": ["breathe", "fast"],
+        "shivering": ["shiver"],
+        "mottled-skin": ["blotchy", "grey", "blue"],
         "fever": ["38°C", "100.4°F"],
         "baby-fever": ["under 3 months", "38°C"],
-        "worse-not-better": ["worse", "not better"],
+        "worse-not-better": ["worse", "each day"],
         "worse-after-2-days": ["first 2 days", "more red"],
         "antibiotics-not-better": ["2 to 3 days", "antibiotics"],
         "pus": ["pus"],
     },
     "fr": {
         "eye-swelling": ["œil", "gonflé"],
-        "eye-pain": ["mal à l'œil", "bouger"],
+        "eye-pain": ["mal à l'œil", "en le bougeant"],
         "vision": ["flou", "double"],
         "redness-spreading-fast": ["rougeur", "s'étend vite"],
         "red-streaks": ["traînées"],
         "very-unwell": ["très mal"],
         "confused": ["confus"],
         "breathing-fast": ["respirez très vite"],
-        "shivering": ["tremblez", "frissonnez"],
-        "mottled-skin": ["marbrées", "bleues"],
+        "shivering": ["tremblez"],
+        "mottled-skin": ["marbrées", "grises", "bleues"],
         "fever": ["38°C"],
         "baby-fever": ["moins de 3 mois", "38°C"],
-        "worse-not-better": ["plus mal", "au lieu d'aller mieux"],
-        "worse-after-2-days": ["2 premiers jours", "plus rouge"],
+        "worse-not-better": ["plus mal", "chaque jour"],
+        "worse-after-2-days": ["après 2 jours", "plus rouge"],
         "antibiotics-not-better": ["2 à 3 jours", "antibiotiques"],
         "pus": ["pus"],
     },
@@ -97,7 +97,8 @@ SIGN_WORDS = {
 
 
 def signs_by_key(content) -> dict[str, dict]:
-    return {sign["key"]: sign for sign in content["help_signs"]}
+    """Each situation's sign; one line may cover several situations ("a+b", joined by "or")."""
+    return {key: sign for sign in content["help_signs"] for key in sign["key"].split("+")}
 
 
 def headings(body: str) -> list[str]:

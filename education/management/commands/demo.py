@@ -23,9 +23,8 @@ DEMO_CLINIC = {
     ),
     "urgent_care_advice_translations": {
         "fr": (
-            "Exemple pour la France, à remplacer par les consignes de votre cabinet. Si le cabinet est fermé et "
-            "que vous avez besoin d'aide aujourd'hui, appelez votre médecin traitant ou la permanence des soins "
-            "de votre région. En cas d'urgence, appelez le 15 (SAMU) ou le 112."
+            "Exemple pour la France, à remplacer par vos consignes. Cabinet fermé : appelez votre médecin "
+            "traitant. Urgence : appelez le 15 (SAMU) ou le 112."
         ),
     },
     "primary_colour": "#0b5394",

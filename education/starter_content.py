@@ -53,10 +53,9 @@ GALLARDO = (
 DERMNET_MILIA = (
     "DermNet. Milia [Internet]. Hamilton (NZ): DermNet; [cited 2026 Dec 1]. https://dermnetnz.org/topics/milia"
 )
-NHS_MILIA = "NHS. Milia [Internet]. London: NHS England; [cited 2026 Dec 1]. https://www.nhs.uk/conditions/milia/"
-BAD_MILIA = (
-    "British Association of Dermatologists. Milia: patient information leaflet [Internet]. London: BAD; [cited 2026 Dec 1]. "
-    "https://www.bad.org.uk/pils/milia/"
+MEDLINEPLUS_MILIA = (
+    "MedlinePlus Medical Encyclopedia. Milia [Internet]. Bethesda (MD): National Library of Medicine (US); "
+    "[cited 2026 Dec 1]. https://medlineplus.gov/ency/article/001367.htm"
 )
 AAD_WOUNDS = (
     "American Academy of Dermatology. Proper wound care: how to minimize a scar [Internet]. Rosemont (IL): AAD; [cited 2026 Dec 1]. "
@@ -232,7 +231,7 @@ _OVERVIEW_EN = {
         _BABY_FEVER_EN,
         *_EMERGENCY_EN,
     ],
-    "references": [BERK, BARBAROT, GALLARDO, NHS_MILIA, BAD_MILIA, DERMNET_MILIA, NICE_FEVER, NICE_SEPSIS],
+    "references": [BERK, BARBAROT, GALLARDO, MEDLINEPLUS_MILIA, DERMNET_MILIA, NICE_FEVER, NICE_SEPSIS],
     "change_note": _CHANGE_NOTE_EN,
     "figures": [
         {
@@ -350,8 +349,7 @@ _OVERVIEW_FR = {
         BERK,
         BARBAROT_FR,
         GALLARDO,
-        NHS_MILIA,
-        BAD_MILIA,
+        MEDLINEPLUS_MILIA,
         DERMNET_MILIA,
         NICE_FEVER,
         NICE_SEPSIS,

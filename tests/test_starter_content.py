@@ -239,7 +239,7 @@ def test_references_are_complete_and_cover_the_advice(slug, language, content):
     assert "Berk DR, Bayliss SJ" in cited and "1050-1063" in cited and "10.1016/j.jaad.2008.07.034" in cited
     assert "sepsis" in cited  # the sepsis signs have a source
     needed = {
-        "milia-overview": ["Fever in under 5s", "bad.org.uk"],
+        "milia-overview": ["Fever in under 5s", "medlineplus.gov", "dermnetnz.org"],
         "post-extraction-hygiene": ["wound care", "Sunscreen"],
         "infection-warning-signs": ["Cellulitis and erysipelas", "nhs.uk/conditions/cellulitis"],
     }[slug]

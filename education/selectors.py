@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from education import content
 from education.models import (
     AuditEvent,
     Handout,
+    HandoutItem,
     HelpSign,
     Leaflet,
     LeafletChange,
@@ -522,4 +523,70 @@ def review_context(version: LeafletVersion) -> dict:
         "comments": [event for event in events if event.comment],
         "named_reviewer": request.reviewer if request is not None else None,
         "published": published,
+    }
+
+
+@dataclass
+class RegisterRow:
+    """One leaflet in one language in the governance register."""
+
+    leaflet: Leaflet
+    language: str
+    version: LeafletVersion | None  # the published version, if any
+    open_version: LeafletVersion | None
+    translation_state: str
+    handouts_90_days: int
+
+
+def governance_register(*, today: datetime.date | None = None) -> list[RegisterRow]:
+    """Every leaflet, one row per language it has a version in: owner, current version, approver, approval
+    date, review date in force, translation state and handouts (printed, sent or shared) in the last 90 days."""
+    today = today or timezone.localdate()
+    since = timezone.now() - datetime.timedelta(days=90)
+    versions = (
+        with_effective_review_due(LeafletVersion.objects.all())
+        .with_translation_state()
+        .select_related("leaflet__owner", "approved_by", "translation_of")
+        .exclude(status=Status.DISCARDED)
+        .order_by("leaflet__name", "leaflet_id", "language", "-number")
+    )
+    handed = {
+        (row["version__leaflet_id"], row["version__language"]): row["count"]
+        for row in HandoutItem.objects.filter(handout__created_at__gte=since)
+        .values("version__leaflet_id", "version__language")
+        .annotate(count=Count("id"))
+    }
+    rows: dict[tuple, RegisterRow] = {}
+    for version in versions:
+        key = (version.leaflet_id, version.language)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = RegisterRow(version.leaflet, version.language, None, None, "", handed.get(key, 0))
+        if version.status == Status.PUBLISHED:
+            row.version = version
+        elif version.status in LeafletVersion.OPEN_STATUSES and row.open_version is None:
+            row.open_version = version
+    for leaflet in Leaflet.objects.select_related("owner").exclude(versions__isnull=False):
+        rows[(leaflet.pk, "")] = RegisterRow(leaflet, "", None, None, "", 0)
+    for row in rows.values():
+        current = row.version or row.open_version
+        if current is None or current.translation_of_id is None:
+            row.translation_state = _("original")
+        elif current.source_is_newer:
+            row.translation_state = _("out of date")
+        else:
+            row.translation_state = _("up to date")
+    return sorted(rows.values(), key=lambda row: (row.leaflet.name.casefold(), row.leaflet.pk, row.language))
+
+
+def leaflet_hand_outs(leaflet: Leaflet) -> dict:
+    """What patients were given of a leaflet, for its history: handouts (printed, emailed, QR, link) with the
+    version each carried, and share links; newest first. No patient data exists to show."""
+    return {
+        "handout_items": HandoutItem.objects.filter(version__leaflet=leaflet)
+        .select_related("handout__created_by", "handout__clinic", "version")
+        .order_by("-handout__created_at", "-id")[:200],
+        "share_links": ShareLink.objects.filter(version__leaflet=leaflet)
+        .select_related("created_by", "version")
+        .order_by("-created_at", "-id")[:200],
     }

@@ -232,3 +232,26 @@ def test_marking_notifications_read(people, draft, editor, approver):
     assert services.notifications_mark_read(user=approver) == 1
     assert services.notifications_mark_read(user=approver) == 0
     assert Notification.objects.get(recipient=approver).read_at <= timezone.now()
+
+
+def test_the_daily_command_makes_each_review_notification_once(people, published, editor):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    published.leaflet.owner = editor
+    published.leaflet.save()
+    out = StringIO()
+    with today_is(published.review_due - datetime.timedelta(days=1)):
+        call_command("review_notifications", stdout=out)
+        call_command("review_notifications", stdout=out)
+    assert "1 review notification(s) made." in out.getvalue()
+    assert "0 review notification(s) made." in out.getvalue()
+    assert told(Kind.REVIEW_SOON, published) == ["eddie"]
+
+
+def today_is(day):
+    """The command asks `timezone.localdate()` for today."""
+    from unittest import mock
+
+    return mock.patch("django.utils.timezone.localdate", return_value=day)

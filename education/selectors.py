@@ -43,12 +43,17 @@ def parse_id(value: str | None) -> int | None:
 
 
 def _with_signs(queryset: QuerySet) -> QuerySet:
-    renewed = ReviewRenewal.objects.filter(version=OuterRef("pk")).order_by("-reviewed_at", "-id")
     return (
         queryset.select_related("leaflet")
         .prefetch_related(Prefetch("help_signs", queryset=HelpSign.objects.order_by("position", "id")))
-        .annotate(renewed_review_due=Subquery(renewed.values("review_due")[:1]))
+        .annotate(renewed_review_due=Subquery(_renewed_review_due("pk")))
     )
+
+
+def _renewed_review_due(version_ref: str) -> QuerySet:
+    """The latest "reviewed, no change" renewal's review date of the version `OuterRef(version_ref)`."""
+    renewals = ReviewRenewal.objects.filter(version=OuterRef(version_ref)).order_by("-reviewed_at", "-id")
+    return renewals.values("review_due")[:1]
 
 
 def clinic_for_page(*, slug: str | None) -> Clinic | None:
@@ -74,8 +79,11 @@ def valid_share_link(*, token: str):
         .filter(token_hash=share_token_hash(token), revoked_at__isnull=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
         .filter(version__status__in=LeafletVersion.PUBLIC_STATUSES)
+        .annotate(renewed_review_due=Subquery(_renewed_review_due("version_id")))
         .first()
     )
+    if link is not None:  # the review date in force, read in the same query
+        link.version.renewed_review_due = link.renewed_review_due
     return link
 
 
@@ -359,8 +367,7 @@ def draft_sources(
 def with_effective_review_due(queryset: QuerySet) -> QuerySet:
     """Annotate `renewed_review_due` (the latest "reviewed, no change" renewal's date) and `effective_review_due`
     (that, else the version's own review date): the review date in force, everywhere one is shown or reminded."""
-    renewed = ReviewRenewal.objects.filter(version=OuterRef("pk")).order_by("-reviewed_at", "-id")
-    return queryset.annotate(renewed_review_due=Subquery(renewed.values("review_due")[:1])).annotate(
+    return queryset.annotate(renewed_review_due=Subquery(_renewed_review_due("pk"))).annotate(
         effective_review_due=Coalesce("renewed_review_due", "review_due")
     )
 

@@ -40,6 +40,7 @@ from education.services.notifications import (
     clinical_approvers,
     notifications_mark_read,
     review_due_notify,
+    staff_language_set,
 )
 from education.services.permissions import (
     available_actions,
@@ -119,6 +120,7 @@ __all__ = [
     "share_token_hash",
     "share_url",
     "share_with_patient",
+    "staff_language_set",
     "starter_author",
     "starter_leaflets_load",
     "version_approve_and_publish",

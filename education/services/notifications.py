@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from education import jobs, selectors
-from education.models import LeafletVersion, Notification, ReviewRenewal
+from education.models import LeafletVersion, Notification, ReviewRenewal, StaffProfile
+from education.services.errors import WorkflowError
 
 Kind = Notification.Kind
 Status = LeafletVersion.Status
@@ -143,3 +146,11 @@ def notifications_mark_read(*, user, ids=None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+def staff_language_set(*, user, language: str) -> StaffProfile:
+    """The language this member of staff's notification emails are written in (one of the site's)."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise WorkflowError(_("Choose one of the languages offered."))
+    profile, _created = StaffProfile.objects.update_or_create(user=user, defaults={"language": language})
+    return profile

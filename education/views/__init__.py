@@ -10,9 +10,10 @@ from education.views.public import (
     share_page,
 )
 from education.views.staff import handout_create, share_create
-from education.views.workspace import notifications_read, staff_home
+from education.views.workspace import email_language, notifications_read, staff_home
 
 __all__ = [
+    "email_language",
     "handout_create",
     "leaflet_current",
     "leaflet_handout",

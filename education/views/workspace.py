@@ -2,16 +2,19 @@
 
 Reads through `selectors.staff_home`; marking notifications read goes through a service."""
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from education import selectors, services
+from education.notifications import staff_language
 
 
 def _admin_allowed(request) -> bool:
@@ -30,6 +33,8 @@ def staff_home(request):
     home = selectors.staff_home(user=request.user)
     context = {
         "home": home,
+        "languages": settings.LANGUAGES,
+        "email_language": staff_language(request.user),
         "can_approve": services.can_approve(request.user),
         # The feedback work adds "what patients tell us" here (context key and template block `patient_feedback`).
         "patient_feedback": None,
@@ -45,3 +50,18 @@ def notifications_read(request):
         return redirect_to_login(reverse("education:staff_home"), reverse("admin:login"))
     services.notifications_mark_read(user=request.user)
     return HttpResponseRedirect(reverse("education:staff_home") + "#notifications")
+
+
+@staff_member_required
+@require_POST
+def email_language(request):
+    """Choose the language of this user's notification emails, then back to the staff home."""
+    if not _admin_allowed(request):
+        return redirect_to_login(reverse("education:staff_home"), reverse("admin:login"))
+    try:
+        services.staff_language_set(user=request.user, language=request.POST.get("language", "")[:10])
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your emails will be written in the language you chose."))
+    return HttpResponseRedirect(reverse("education:staff_home") + "#email-language")

@@ -218,3 +218,29 @@ def test_a_leaflets_history_lists_its_handouts_and_links_to_the_fingerprinted_ve
 def section_table(html):
     start = html.index('id="handout-history"')
     return html[start : html.index("</table>", start)]
+
+
+def test_a_member_of_staff_chooses_the_language_of_their_emails(client, editor):
+    from education.notifications import staff_language
+
+    client.force_login(editor)
+    url = reverse("education:email_language")
+    assert client.post(url, {"language": "fr"}).status_code == 302
+    assert staff_language(editor) == "fr"
+    for bad in ("xx", "", "fr" * 50):
+        assert client.post(url, {"language": bad}).status_code == 302
+    assert staff_language(editor) == "fr"
+    assert client.get(url).status_code == 405
+
+
+def test_the_workspace_records_are_read_only_in_the_admin(client, superuser, in_review):
+    from education.models import Notification
+
+    client.force_login(superuser)
+    note = Notification.objects.first()
+    assert client.get(reverse("admin:education_notification_changelist")).status_code == 200
+    assert client.get(reverse("admin:education_reviewrenewal_changelist")).status_code == 200
+    assert client.get(reverse("admin:education_staffprofile_changelist")).status_code == 200
+    assert (
+        client.post(reverse("admin:education_notification_delete", args=[note.pk]), {"post": "yes"}).status_code == 403
+    )

@@ -244,3 +244,9 @@ def test_the_workspace_records_are_read_only_in_the_admin(client, superuser, in_
     assert (
         client.post(reverse("admin:education_notification_delete", args=[note.pk]), {"post": "yes"}).status_code == 403
     )
+
+
+def test_a_review_request_already_dealt_with_says_so_in_the_notifications(client, approver, other_approver, in_review):
+    services.version_send_back(version=in_review, user=other_approver, comment="Not yet.")
+    client.force_login(approver)
+    assert "no longer waiting: now Draft" in section(client.get(HOME).content.decode(), "notifications")

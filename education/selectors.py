@@ -46,14 +46,18 @@ def _with_signs(queryset: QuerySet) -> QuerySet:
     return (
         queryset.select_related("leaflet")
         .prefetch_related(Prefetch("help_signs", queryset=HelpSign.objects.order_by("position", "id")))
-        .annotate(renewed_review_due=Subquery(_renewed_review_due("pk")))
+        .annotate(
+            renewed_review_due=Subquery(_renewed_review_due("pk")),
+            renewed_at=Subquery(_renewed_review_due("pk", field="reviewed_at")),
+        )
     )
 
 
-def _renewed_review_due(version_ref: str) -> QuerySet:
-    """The latest "reviewed, no change" renewal's review date of the version `OuterRef(version_ref)`."""
+def _renewed_review_due(version_ref: str, *, field: str = "review_due") -> QuerySet:
+    """The latest "reviewed, no change" renewal's review date (or another `field`, such as when it was
+    recorded) of the version `OuterRef(version_ref)`."""
     renewals = ReviewRenewal.objects.filter(version=OuterRef(version_ref)).order_by("-reviewed_at", "-id")
-    return renewals.values("review_due")[:1]
+    return renewals.values(field)[:1]
 
 
 def clinic_for_page(*, slug: str | None) -> Clinic | None:
@@ -79,11 +83,15 @@ def valid_share_link(*, token: str):
         .filter(token_hash=share_token_hash(token), revoked_at__isnull=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
         .filter(version__status__in=LeafletVersion.PUBLIC_STATUSES)
-        .annotate(renewed_review_due=Subquery(_renewed_review_due("version_id")))
+        .annotate(
+            renewed_review_due=Subquery(_renewed_review_due("version_id")),
+            renewed_at=Subquery(_renewed_review_due("version_id", field="reviewed_at")),
+        )
         .first()
     )
-    if link is not None:  # the review date in force, read in the same query
+    if link is not None:  # the review dates in force, read in the same query
         link.version.renewed_review_due = link.renewed_review_due
+        link.version.renewed_at = link.renewed_at
     return link
 
 

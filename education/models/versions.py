@@ -222,6 +222,17 @@ class LeafletVersion(models.Model):
         return renewed or self.review_due
 
     @property
+    def last_reviewed_at(self):
+        """When a clinician last reviewed this text: the latest "reviewed, no change" renewal, else its
+        approval. Selectors annotate `renewed_at` to save the query."""
+        if hasattr(self, "renewed_at"):
+            return self.renewed_at or self.approved_at
+        if self.pk is None or self.approved_at is None:
+            return self.approved_at
+        renewed = self.renewals.order_by("-reviewed_at", "-id").values_list("reviewed_at", flat=True).first()
+        return renewed or self.approved_at
+
+    @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 

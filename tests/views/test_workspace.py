@@ -250,3 +250,12 @@ def test_a_review_request_already_dealt_with_says_so_in_the_notifications(client
     services.version_send_back(version=in_review, user=other_approver, comment="Not yet.")
     client.force_login(approver)
     assert "no longer waiting: now Draft" in section(client.get(HOME).content.decode(), "notifications")
+
+
+def test_after_a_review_without_change_patients_see_when_it_was_last_reviewed(published, other_approver):
+    published.leaflet.review_interval_months = 36
+    published.leaflet.save()
+    renewal = services.version_review_renew(version=published, user=other_approver, attested=True, comment="Fine.")
+    assert published.last_reviewed_at == renewal.reviewed_at > published.approved_at
+    shown = selectors.public_version(slug=published.leaflet.slug, number=published.number, language="en")
+    assert (shown.last_reviewed_at, shown.next_review_due) == (renewal.reviewed_at, renewal.review_due)

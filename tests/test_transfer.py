@@ -147,7 +147,9 @@ def rules_lifted():
     protect_history = importlib.import_module("education.migrations.0002_protect_history")
     protect_handouts = importlib.import_module("education.migrations.0005_protect_handouts")
     withdrawal = importlib.import_module("education.migrations.0011_withdrawal_attestation_copied_text_detail_changes")
+    workspace = importlib.import_module("education.migrations.0015_staff_workspace")
     schema = _schema(connection)
+    workspace.remove_triggers(None, schema)
     withdrawal.remove(None, schema)
     protect_handouts.remove(None, schema)
     protect_history.remove_triggers(None, schema)
@@ -157,6 +159,7 @@ def rules_lifted():
         protect_history.install_triggers(None, schema)
         protect_handouts.install(None, schema)
         withdrawal.install(None, schema)
+        workspace.install_triggers(None, schema)
 
 
 def empty_leaflet_tables():
@@ -440,8 +443,8 @@ def test_import_refuses_a_database_that_already_holds_leaflets(exported, tmp_pat
         (b'{"format": "clinic-leaflets", "format_version": "1"}', "no valid format_version"),
         (b'{"format": "clinic-leaflets", "format_version": 99}', "newer version of the app"),
         (
-            b'{"format": "clinic-leaflets", "format_version": 3}',
-            "written in format 3 by a newer version of the app; this version reads format 2",
+            b'{"format": "clinic-leaflets", "format_version": 4}',
+            "written in format 4 by a newer version of the app; this version reads format 3",
         ),
         (b'{"format": "clinic-leaflets", "format_version": 1, "users": []}', "missing clinics, leaflets"),
     ],
@@ -502,7 +505,7 @@ def _first(data, section, **match):
         (lambda d: d["users"][0].update(password="md5$x"), r"users\[0\]: a user has exactly the fields"),
         (lambda d: d["users"][0].update(username="bad name!"), r"users\[0\]\.username"),
         (lambda d: d.update(leaflets={"id": 1}), r'"leaflets" must be a list of records'),
-        (lambda d: d.pop("leaflet_changes"), r"does not have the sections of format 2 \(missing leaflet_changes\)"),
+        (lambda d: d.pop("leaflet_changes"), r"does not have the sections of format 3 \(missing leaflet_changes\)"),
         (lambda d: d["versions"][0].pop("withdrawn_at"), r"versions\[0\] \(id \d+\): missing withdrawn_at"),
         (lambda d: d["versions"][0]["contributors"][0].pop("via"), r"contributors\[0\]: missing via"),
         (lambda d: d["audit_events"][0].pop("attestation"), r"audit_events\[0\] \(id \d+\): missing attestation"),
@@ -534,12 +537,17 @@ def test_a_file_from_before_the_translated_advice_imports_with_none(exported, tm
     assert riviere.urgent_care_advice_translations == {}
 
 
+FORMAT_3_SECTIONS = ("staff_profiles", "review_requests", "review_renewals", "notifications")
+
+
 def as_format_1(data: dict) -> dict:
     """The file as this app wrote it before format 2: no withdrawal, attestation, via, views after
     withdrawal or leaflet detail changes."""
     old = copy.deepcopy(data)
     old["format_version"] = 1
     del old["leaflet_changes"]
+    for key in FORMAT_3_SECTIONS:
+        del old[key]
     for version in old["versions"]:
         for name in ("withdrawn_at", "withdrawn_by", "withdrawal_reason"):
             del version[name]
@@ -579,6 +587,8 @@ def test_a_format_1_file_still_imports_with_the_newer_fields_empty(before_withdr
     for version in expected["versions"]:
         for contributor in version["contributors"]:
             contributor["via"] = None
+    for key in FORMAT_3_SECTIONS:  # nor the staff workspace (notifications, renewals)
+        expected[key] = []
     assert transfer.export_data() == expected
 
 
@@ -982,6 +992,23 @@ def test_an_empty_database_exports_and_imports(tmp_path):
     path = tmp_path / "empty.json"
     run("export_leaflets", output=str(path))
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data == {"format": "clinic-leaflets", "format_version": 2, **{key: [] for key in transfer.SECTION_KEYS}}
+    assert data == {"format": "clinic-leaflets", "format_version": 3, **{key: [] for key in transfer.SECTION_KEYS}}
     assert "Imported 0 clinics, 0 leaflets" in run("import_leaflets", str(path))
     assert VersionContributor.objects.count() == 0 and ShareLink.objects.count() == 0
+
+
+def test_reviews_without_change_requests_and_notifications_survive_the_round_trip(history, tmp_path):
+    """Format 3: the staff workspace (a renewal and its audit step, a named reviewer, notifications)."""
+    published = LeafletVersion.objects.filter(status="published").first()
+    reviewer = factories.make_approver("rita")
+    published.leaflet.review_interval_months = 60
+    published.leaflet.save()
+    services.version_review_renew(version=published, user=reviewer, attested=True, comment="Still right.")
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    run("export_leaflets", output=str(first))
+    data = json.loads(first.read_text(encoding="utf-8"))
+    assert data["review_renewals"][0]["comment"] == "Still right." and data["notifications"]
+    empty_leaflet_tables()
+    run("import_leaflets", str(first))
+    run("export_leaflets", output=str(second))
+    assert first.read_bytes() == second.read_bytes()

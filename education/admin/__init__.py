@@ -5,7 +5,15 @@ Django's autodiscovery imports `education.admin`; importing the modules here reg
 
 from education.admin import leaflets, records, versions
 from education.admin.leaflets import LeafletAdmin
-from education.admin.records import AuditEventAdmin, HandoutAdmin, ReviewReminderAdmin, ShareLinkAdmin
+from education.admin.records import (
+    AuditEventAdmin,
+    HandoutAdmin,
+    NotificationAdmin,
+    ReviewReminderAdmin,
+    ReviewRenewalAdmin,
+    ShareLinkAdmin,
+    StaffProfileAdmin,
+)
 from education.admin.versions import LeafletVersionAdmin
 
 __all__ = [
@@ -13,8 +21,11 @@ __all__ = [
     "HandoutAdmin",
     "LeafletAdmin",
     "LeafletVersionAdmin",
+    "NotificationAdmin",
     "ReviewReminderAdmin",
+    "ReviewRenewalAdmin",
     "ShareLinkAdmin",
+    "StaffProfileAdmin",
     "leaflets",
     "records",
     "versions",

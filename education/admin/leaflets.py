@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from education import selectors, services
-from education.admin.views import history, workflow
+from education.admin.views import history, register, workflow
 from education.forms import NewDraftForm
 from education.models import Leaflet, LeafletVersion
 
@@ -92,6 +92,16 @@ class LeafletAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
+                "register/",
+                self.admin_site.admin_view(partial(register.register_view, model_admin=self)),
+                name="education_leaflet_register",
+            ),
+            path(
+                "register.csv",
+                self.admin_site.admin_view(partial(register.register_csv_view, model_admin=self)),
+                name="education_leaflet_register_csv",
+            ),
+            path(
                 "<int:pk>/new-draft/",
                 self.admin_site.admin_view(partial(workflow.new_draft_view, model_admin=self)),
                 name="education_leaflet_new_draft",
@@ -132,5 +142,10 @@ class LeafletAdmin(admin.ModelAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         return history.history_page(
-            self, request, object_id, events=selectors.leaflet_events, detail_changes=selectors.leaflet_detail_changes
+            self,
+            request,
+            object_id,
+            events=selectors.leaflet_events,
+            detail_changes=selectors.leaflet_detail_changes,
+            hand_outs=selectors.leaflet_hand_outs,
         )

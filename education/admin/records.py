@@ -14,7 +14,16 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from education import services
 from education.admin.views import preview
-from education.models import AuditEvent, Handout, LeafletChange, ReviewReminder, ShareLink
+from education.models import (
+    AuditEvent,
+    Handout,
+    LeafletChange,
+    Notification,
+    ReviewReminder,
+    ReviewRenewal,
+    ShareLink,
+    StaffProfile,
+)
 
 
 class ShareLinkStatusFilter(admin.SimpleListFilter):
@@ -215,3 +224,35 @@ class ReviewReminderAdmin(ReadOnlyAdmin):
     search_fields = ["leaflet__name", "leaflet__slug", "recipient__username"]
     list_select_related = ["leaflet", "recipient"]
     date_hierarchy = "sent_on"
+
+
+# --- the staff workspace ----------------------------------------------------------------------------------
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """Read-only: what each member of staff was told (staff home and email), and whether the email went."""
+
+    list_display = ["created_at", "recipient", "kind", "version", "emailed_at", "email_failed", "read_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["recipient__username", "version__title", "leaflet__name"]
+    list_select_related = ["recipient", "version__leaflet"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ReviewRenewal)
+class ReviewRenewalAdmin(ReadOnlyAdmin):
+    """Read-only: reviews without change ("Reviewed, no change"), which renew a published version's review date."""
+
+    list_display = ["reviewed_at", "version", "reviewed_by", "previous_review_due", "review_due", "comment"]
+    search_fields = ["version__title", "version__leaflet__name", "reviewed_by__username"]
+    list_select_related = ["version__leaflet", "reviewed_by"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    """Each member of staff's email language (they can also set their own on the staff home)."""
+
+    list_display = ["user", "language"]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user"]

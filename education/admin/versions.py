@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from education import selectors, services
 from education.admin import common
-from education.admin.views import compare, history, preview, recall, workflow
+from education.admin.views import compare, history, preview, recall, review, workflow
 from education.content import (
     READABILITY_TARGET_GRADE,
     READING_EASE_TARGET,
@@ -276,6 +276,14 @@ class LeafletVersionAdmin(admin.ModelAdmin):
                 "sent_back": sent_back if version.status == Status.DRAFT else None,
                 "sent_back_content": sent_back is not None and isinstance(sent_back.content, dict),
                 "approval_statement": services.approval_statement(),
+                # Who can be named as the reviewer when submitting: approvers who did not write or edit it.
+                "reviewers": [
+                    user
+                    for user in services.clinical_approvers().order_by("first_name", "username")
+                    if not services.is_contributor(version=version, user=user)
+                ]
+                if version.status == Status.DRAFT
+                else [],
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
@@ -300,6 +308,16 @@ class LeafletVersionAdmin(admin.ModelAdmin):
                 "<int:pk>/compare/sent-back/",
                 self.admin_site.admin_view(partial(compare.compare_sent_back_view, model_admin=self)),
                 name="education_leafletversion_compare_sent_back",
+            ),
+            path(
+                "<int:pk>/review/",
+                self.admin_site.admin_view(partial(review.review_view, model_admin=self)),
+                name="education_leafletversion_review",
+            ),
+            path(
+                "<int:pk>/renew/",
+                self.admin_site.admin_view(partial(review.renew_view, model_admin=self)),
+                name="education_leafletversion_renew",
             ),
             path(
                 "<int:pk>/preview/",

@@ -16,6 +16,7 @@ from education.models.versions import (
     LeafletVersionQuerySet,
     VersionContributor,
 )
+from education.models.workspace import Notification, ReviewRenewal, ReviewRequest, StaffProfile
 
 __all__ = [
     "BODY_EDITOR_EXTENSIONS",
@@ -23,12 +24,16 @@ __all__ = [
     "Handout",
     "HandoutItem",
     "HelpSign",
+    "Notification",
     "Leaflet",
     "LeafletChange",
     "LeafletVersion",
     "LeafletVersionQuerySet",
     "ReviewReminder",
+    "ReviewRenewal",
+    "ReviewRequest",
     "ShareLink",
+    "StaffProfile",
     "VersionContributor",
     "share_token_hash",
 ]

@@ -22,6 +22,7 @@ class AuditEvent(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn from patients")
         LINKS_REVOKED = "revoked_all", _("Every live share link revoked")
         RECALL_SENT = "recall_sent", _("Recall notice emailed to staff")
+        REVIEWED = "reviewed", _("Reviewed, no change needed")
 
     leaflet = models.ForeignKey(Leaflet, on_delete=models.PROTECT, related_name="events")
     version = models.ForeignKey(LeafletVersion, on_delete=models.PROTECT, related_name="events")

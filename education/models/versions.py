@@ -210,6 +210,29 @@ class LeafletVersion(models.Model):
         return self.status in self.PUBLIC_STATUSES and self.withdrawn_at is None
 
     @property
+    def next_review_due(self):
+        """The review date in force: the latest "reviewed, no change" renewal's, else the version's own.
+        Published rows are frozen, so a renewal is a row of its own (`ReviewRenewal`); selectors annotate
+        `renewed_review_due` to save the query."""
+        if hasattr(self, "renewed_review_due"):
+            return self.renewed_review_due or self.review_due
+        if self.pk is None or self.review_due is None:
+            return self.review_due
+        renewed = self.renewals.order_by("-reviewed_at", "-id").values_list("review_due", flat=True).first()
+        return renewed or self.review_due
+
+    @property
+    def last_reviewed_at(self):
+        """When a clinician last reviewed this text: the latest "reviewed, no change" renewal, else its
+        approval. Selectors annotate `renewed_at` to save the query."""
+        if hasattr(self, "renewed_at"):
+            return self.renewed_at or self.approved_at
+        if self.pk is None or self.approved_at is None:
+            return self.approved_at
+        renewed = self.renewals.order_by("-reviewed_at", "-id").values_list("reviewed_at", flat=True).first()
+        return renewed or self.approved_at
+
+    @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 

@@ -100,7 +100,7 @@ def handout_cache_key(*, versions: list[LeafletVersion], clinic: Clinic | None, 
                 version.status,
                 version.content_hash,
                 version.approved_at.isoformat() if version.approved_at else "",
-                version.review_due.isoformat() if version.review_due else "",
+                version.next_review_due.isoformat() if version.next_review_due else "",
             ]
             for version in versions
         ],

@@ -7,6 +7,8 @@
 - `recall`: after a withdrawal, revoking every live link and telling the staff who handed the version out;
 - `sharing`: handout records, share links and sharing a leaflet with a patient (email included);
 - `reminders`: review reminders to leaflet owners;
+- `notifications`: who is told about what (shown on the staff home, emailed after the commit);
+- `renewals`: "reviewed, no change", which renews a published version's review date;
 - `starter`: the bundled starter leaflets;
 - `permissions`: who may do what (reads only);
 - `errors`: what they raise.
@@ -34,6 +36,12 @@ from education.services.errors import (
     WorkflowError,
 )
 from education.services.leaflets import LEAFLET_EDITABLE_FIELDS, leaflet_create, leaflet_update
+from education.services.notifications import (
+    clinical_approvers,
+    notifications_mark_read,
+    review_due_notify,
+    staff_language_set,
+)
 from education.services.permissions import (
     available_actions,
     can_approve,
@@ -46,6 +54,7 @@ from education.services.permissions import (
 )
 from education.services.recall import RecallNotices, recall_notify_staff, recall_revoke_links
 from education.services.reminders import ReviewReminderReport, review_reminders_send
+from education.services.renewals import review_statement, version_review_renew
 from education.services.sharing import (
     HANDOUT_OPTION_KEYS,
     Shared,
@@ -99,20 +108,25 @@ __all__ = [
     "can_retire",
     "can_share",
     "can_submit",
+    "clinical_approvers",
     "handout_record",
     "is_contributor",
     "leaflet_create",
     "leaflet_withdraw",
     "leaflet_update",
+    "notifications_mark_read",
     "recall_notify_staff",
     "recall_revoke_links",
+    "review_due_notify",
     "review_reminders_send",
+    "review_statement",
     "share_link_count_view",
     "share_link_create",
     "share_link_revoke",
     "share_token_hash",
     "share_url",
     "share_with_patient",
+    "staff_language_set",
     "starter_author",
     "starter_leaflets_load",
     "starter_leaflets_update",
@@ -123,6 +137,7 @@ __all__ = [
     "version_edit_draft",
     "version_send_back",
     "version_submit",
+    "version_review_renew",
     "version_translation_catch_up",
     "version_withdraw",
 ]

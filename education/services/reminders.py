@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from education import selectors
 from education.models import Leaflet, LeafletVersion, ReviewReminder
 
 Status = LeafletVersion.Status
@@ -41,11 +42,8 @@ def review_reminders_send(
     Leaflets without an owner, or whose owner is inactive or has no email address, are reported instead."""
     today = today or timezone.localdate()
     report = ReviewReminderReport(today=today, due_by=today + datetime.timedelta(days=days))
-    due = (
-        LeafletVersion.objects.filter(status=Status.PUBLISHED, review_due__lte=report.due_by)
-        .select_related("leaflet__owner")
-        .order_by("review_due", "leaflet__name", "language")
-    )
+    # The review date in force: a "reviewed, no change" renewal moves it (education.services.renewals).
+    due = selectors.published_with_review_due(due_by=report.due_by)
     by_leaflet: dict[int, tuple[Leaflet, list[LeafletVersion]]] = {}
     for version in due:
         by_leaflet.setdefault(version.leaflet_id, (version.leaflet, []))[1].append(version)
@@ -84,7 +82,7 @@ def review_reminders_send(
                             leaflet=leaflet,
                             recipient=owner,
                             sent_on=today,
-                            review_due=min(version.review_due for version in versions),
+                            review_due=min(version.effective_review_due for version in versions),
                         )
                         for leaflet, versions in fresh
                     )
@@ -97,7 +95,9 @@ def review_reminders_send(
                             "leaflets": [
                                 {
                                     "leaflet": leaflet,
-                                    "versions": [(version, version.review_due < today) for version in versions],
+                                    "versions": [
+                                        (version, version.effective_review_due < today) for version in versions
+                                    ],
                                     "admin_url": site + reverse("admin:education_leaflet_change", args=[leaflet.pk]),
                                 }
                                 for leaflet, versions in fresh

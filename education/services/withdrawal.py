@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from education import signals
 from education.models import AuditEvent, Leaflet, LeafletVersion
+from education.services import notifications
 from education.services.common import record_event
 from education.services.errors import WorkflowError
 from education.services.permissions import can_retire, require
@@ -43,9 +44,10 @@ def _withdraw(version: LeafletVersion, *, user, reason: str, now) -> None:
     version.save(
         update_fields=["status", "retired_at", "withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at"]
     )
-    record_event(
+    event = record_event(
         version=version, user=user, action=AuditEvent.Action.WITHDRAWN, from_status=from_status, comment=reason
     )
+    notifications.notify_withdrawn(version=version, actor=user, comment=reason, event_id=event.pk)
     transaction.on_commit(lambda: signals.version_withdrawn.send(sender=LeafletVersion, version_id=version.pk))
 
 

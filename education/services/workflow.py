@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from education import signals
 from education.content import content_data
-from education.models import AuditEvent, LeafletVersion
+from education.models import AuditEvent, LeafletVersion, ReviewRequest
+from education.services import notifications
 from education.services.common import add_months, fingerprint, lock_version, record_event
 from education.services.drafts import CHANGE_NOTE_PROMPT
 from education.services.errors import NotPermitted, StaleApproval, WorkflowError
@@ -24,9 +25,17 @@ Status = LeafletVersion.Status
 
 
 @transaction.atomic
-def version_submit(*, version: LeafletVersion, user: AbstractBaseUser, comment: str = "") -> LeafletVersion:
-    """Hand a draft to a clinical approver."""
+def version_submit(
+    *, version: LeafletVersion, user: AbstractBaseUser, comment: str = "", reviewer: AbstractBaseUser | None = None
+) -> LeafletVersion:
+    """Hand a draft to the clinical approvers, or to one named `reviewer` (it comes first in their queue and
+    only they are told); each is notified once the submission commits."""
     require(can_submit(user), _("You may not submit drafts for review."))
+    if reviewer is not None:
+        if not can_approve(reviewer):
+            raise WorkflowError(_("The reviewer you named is not a clinical approver."))
+        if reviewer.pk == user.pk or is_contributor(version=version, user=reviewer):
+            raise WorkflowError(_("The reviewer you named wrote or edited this version, so cannot approve it."))
     version = lock_version(version)
     if version.status != Status.DRAFT:
         raise WorkflowError(_("Only a draft can be submitted for review."))
@@ -44,9 +53,12 @@ def version_submit(*, version: LeafletVersion, user: AbstractBaseUser, comment: 
     version.status = Status.IN_REVIEW
     version.content_hash = fingerprint(version)
     version.save(update_fields=["status", "content_hash", "updated_at"])
-    record_event(
+    event = record_event(
         version=version, user=user, action=AuditEvent.Action.SUBMITTED, from_status=Status.DRAFT, comment=comment
     )
+    if reviewer is not None:
+        ReviewRequest.objects.create(version=version, reviewer=reviewer, requested_by=user)
+    notifications.notify_submitted(version=version, actor=user, event_id=event.pk, reviewer=reviewer)
     return version
 
 
@@ -61,7 +73,7 @@ def version_send_back(*, version: LeafletVersion, user: AbstractBaseUser, commen
         raise WorkflowError(_("Only a version in review can be sent back."))
     version.status = Status.DRAFT
     version.save(update_fields=["status", "updated_at"])
-    record_event(
+    event = record_event(
         version=version,
         user=user,
         action=AuditEvent.Action.SENT_BACK,
@@ -69,6 +81,7 @@ def version_send_back(*, version: LeafletVersion, user: AbstractBaseUser, commen
         comment=comment,
         content=content_data(version),  # so the resubmission can be compared with what was sent back
     )
+    notifications.notify_sent_back(version=version, actor=user, comment=comment, event_id=event.pk)
     return version
 
 
@@ -127,7 +140,7 @@ def version_approve_and_publish(
     version.review_due = add_months(timezone.localdate(now), version.leaflet.review_interval_months)
     version.content_hash = fingerprint(version)
     version.save()
-    record_event(
+    event = record_event(
         version=version,
         user=user,
         action=AuditEvent.Action.PUBLISHED,
@@ -135,6 +148,7 @@ def version_approve_and_publish(
         comment=comment,
         attestation=approval_statement(),
     )
+    notifications.notify_published(version=version, actor=user, event_id=event.pk)
     # The published handout never changes: render it once the publication is committed, not on first request.
     transaction.on_commit(lambda: signals.version_published.send(sender=LeafletVersion, version_id=version.pk))
     return version

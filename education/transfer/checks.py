@@ -318,8 +318,16 @@ def check_history(sections: dict[str, list[dict]], *, format_version: int = FORM
                 )
             if event["content_hash"] != version["content_hash"]:
                 fail(where, f"its content_hash is not the content_hash of {its_version}, so it approved other content")
+        elif action == "reviewed":  # reviewed, no change: signed like an approval, of the same content
+            if not event["attestation"]:
+                fail(where, "a 'reviewed' event needs the statement its reviewer signed")
+            if event["content_hash"] != version["content_hash"]:
+                fail(where, f"its content_hash is not the content_hash of {its_version}, so it reviewed other content")
         elif event["attestation"] is not None:
-            fail(where, f"a {action!r} event has an attestation; only the approver's 'published' event has one")
+            fail(
+                where,
+                f"a {action!r} event has an attestation; only the approver's 'published' and 'reviewed' events have one",
+            )
         if action == "withdrawn":
             if version["withdrawn_at"] is None:
                 fail(

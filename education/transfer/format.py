@@ -20,13 +20,17 @@ from education.models import (
     Leaflet,
     LeafletChange,
     LeafletVersion,
+    Notification,
     ReviewReminder,
+    ReviewRenewal,
+    ReviewRequest,
     ShareLink,
+    StaffProfile,
     VersionContributor,
 )
 
 FORMAT = "clinic-leaflets"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MAX_ID = 2**63 - 1
 Status = LeafletVersion.Status
 USER_KEYS = ("username", "first_name", "last_name", "email", "is_active", "is_staff", "groups")
@@ -94,6 +98,17 @@ SECTIONS: tuple[Part, ...] = (
         Part("items", HandoutItem, ("id", "version", "position"), parent="handout"),
     )),
     Part("review_reminders", ReviewReminder, ("id", "leaflet", "recipient", "sent_on", "review_due")),
+    # Format 3: the staff workspace (migration 0015).
+    Part("staff_profiles", StaffProfile, ("id", "user", "language"), since=3),
+    Part("review_requests", ReviewRequest, ("id", "version", "reviewer", "requested_by", "at"), since=3),
+    Part("review_renewals", ReviewRenewal, (
+        "id", "version", "reviewed_by", "reviewed_at", "previous_review_due", "review_due", "content_hash",
+        "attestation", "comment",
+    ), since=3),
+    Part("notifications", Notification, (
+        "id", "recipient", "kind", "leaflet", "version", "actor", "comment", "key", "created_at", "emailed_at",
+        "email_failed", "read_at",
+    ), since=3),
 )  # fmt: skip
 SECTION_KEYS = ("users", *(part.key for part in SECTIONS))
 ALL_MODELS = [model for part in SECTIONS for model in (part.model, *(child.model for child in part.children))]
@@ -134,6 +149,7 @@ EVENT_STEPS = {
     "withdrawn": {("published", "retired"), ("retired", "retired")},
     "revoked_all": {(status, status) for status in PUBLIC_STATUSES},
     "recall_sent": {(status, status) for status in PUBLIC_STATUSES},
+    "reviewed": {("published", "published")},  # reviewed, no change: a renewal of the review date
 }
 EDITING_ACTIONS = ("created", "edited")  # the only steps that change a version's content
 

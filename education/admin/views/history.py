@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from education.admin.common import page_context
 
 
-def history_page(model_admin, request, object_id, *, events, detail_changes=None) -> TemplateResponse:
+def history_page(model_admin, request, object_id, *, events, detail_changes=None, hand_outs=None) -> TemplateResponse:
     """The audit trail of one leaflet or version (`events(obj)`), oldest first, for staff who may see it.
 
     Django's own history page lists the admin log; this one lists the audit events every service records."""
@@ -22,6 +22,7 @@ def history_page(model_admin, request, object_id, *, events, detail_changes=None
         object=obj,
         events=events(obj),
         detail_changes=detail_changes(obj) if detail_changes else None,
+        hand_outs=hand_outs(obj) if hand_outs else None,
         title=_("History: %(name)s") % {"name": obj},
     )
     return TemplateResponse(request, model_admin.object_history_template, context)

@@ -5,6 +5,7 @@ Each one calls a service; the view only reads the form, reports the outcome and 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from education import selectors, services
 from education.admin.common import not_permitted_as_403, page_context, version_url, viewable_version
+from education.admin.views.review import review_url
 from education.forms import CommentForm, NewDraftForm
 from education.models import Leaflet, LeafletVersion
 
@@ -115,13 +117,21 @@ def workflow_view(request, pk, action, *, model_admin):
         if action == "approve":
             kwargs["content_hash"] = request.POST.get("content_hash", "")[:64]
             kwargs["attested"] = request.POST.get("attest") == "yes"
+        if action == "submit" and request.POST.get("reviewer", "").strip():
+            reviewer = get_user_model().objects.filter(pk=selectors.parse_id(request.POST["reviewer"].strip())).first()
+            if reviewer is None:
+                messages.error(request, _("Not submitted: choose a reviewer from the list."))
+                return HttpResponseRedirect(version_url(version))
+            kwargs["reviewer"] = reviewer
     else:
         raise Http404
+    # From the review page, an approver who is told to correct something stays on the review page.
+    back = review_url(version) if request.POST.get("from_review") == "1" else version_url(version)
     try:
         with not_permitted_as_403():
             service(user=request.user, **kwargs)
     except services.WorkflowError as error:
         messages.error(request, str(error))
-    else:
-        messages.success(request, str(done))
+        return HttpResponseRedirect(back)
+    messages.success(request, str(done))
     return HttpResponseRedirect(version_url(version))

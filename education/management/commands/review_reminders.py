@@ -30,9 +30,9 @@ class Command(BaseCommand):
             write(f"{verb} {owner.get_username()} <{owner.email}> about {len(items)} leaflet(s):")
             for leaflet, versions in items:
                 for version in versions:
-                    overdue = " OVERDUE" if version.review_due < report.today else ""
+                    overdue = " OVERDUE" if version.effective_review_due < report.today else ""
                     write(
-                        f"  - {leaflet.name} v{version.number} ({version.language}): due {version.review_due}{overdue}"
+                        f"  - {leaflet.name} v{version.number} ({version.language}): due {version.effective_review_due}{overdue}"
                     )
         for leaflet in report.already_reminded:
             write(f"Already reminded today, skipped: {leaflet.name}.")

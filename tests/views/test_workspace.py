@@ -1,0 +1,261 @@
+"""The staff home, the review page, "Reviewed, no change", the governance register (and its CSV) and the
+leaflet history's handouts: what each shows, to whom, and that bad input never makes a 500."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from education import selectors, services
+from education.admin.views.register import csv_cell
+from education.models import AuditEvent, ReviewRenewal
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+HOME = "/staff/"
+
+
+def section(html: str, section_id: str) -> str:
+    start = html.index(f'id="{section_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_staff_home_needs_a_signed_in_member_of_staff(client):
+    response = client.get(HOME)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_staff_home_has_every_section(client, editor):
+    client.force_login(editor)
+    html = client.get(HOME).content.decode()
+    for section_id in ("waiting-for-review", "my-drafts", "sent-back", "due-for-review", "translations-out-of-date"):
+        assert f'id="{section_id}"' in html
+
+
+def test_an_approver_finds_a_submitted_version_waiting_with_who_submitted_it(client, in_review, approver):
+    client.force_login(approver)
+    html = section(client.get(HOME).content.decode(), "waiting-for-review")
+    assert in_review.title in html
+    assert reverse("admin:education_leafletversion_review", args=[in_review.pk]) in html
+    assert "eddie" in html
+
+
+def test_a_version_named_for_a_reviewer_comes_first_in_their_queue(client, leaflet, editor, approver, other_approver):
+    older = factories.make_in_review(author=editor, title="Older submission")
+    named = factories.make_draft(leaflet=leaflet, author=editor, title="Named for Omar")
+    services.version_submit(version=named, user=editor, reviewer=other_approver)
+    client.force_login(other_approver)
+    html = section(client.get(HOME).content.decode(), "waiting-for-review")
+    assert html.index("Named for Omar") < html.index(older.title)
+    client.force_login(approver)
+    html = section(client.get(HOME).content.decode(), "waiting-for-review")
+    assert html.index(older.title) < html.index("Named for Omar")  # oldest first for everyone else
+
+
+def test_an_approver_does_not_see_their_own_version_as_waiting(client, leaflet, approver):
+    own = factories.make_in_review(author=approver, title="My own text")
+    client.force_login(approver)
+    assert own.title not in section(client.get(HOME).content.decode(), "waiting-for-review")
+
+
+def test_the_author_sees_a_sent_back_version_with_the_comment(client, in_review, editor, approver):
+    services.version_send_back(version=in_review, user=approver, comment="Add when to call 999.")
+    client.force_login(editor)
+    html = client.get(HOME).content.decode()
+    assert "Add when to call 999." in section(html, "sent-back")
+    assert in_review.title not in section(html, "my-drafts")
+    assert "Sent back" in section(html, "notifications")
+
+
+def test_my_drafts_lists_open_drafts_of_mine(client, draft, editor):
+    client.force_login(editor)
+    assert draft.title in section(client.get(HOME).content.decode(), "my-drafts")
+
+
+def test_due_for_review_lists_the_owners_leaflets_due_within_90_days(client, published, editor, settings):
+    published.leaflet.owner = editor
+    published.leaflet.save()
+    client.force_login(editor)
+    assert published.title not in section(client.get(HOME).content.decode(), "due-for-review")
+    home = selectors.staff_home(user=editor, today=published.review_due)
+    assert [v.pk for v in home.due_for_review] == [published.pk]
+
+
+def test_marking_notifications_read(client, in_review, approver):
+    client.force_login(approver)
+    response = client.post(reverse("education:notifications_read"))
+    assert response.status_code == 302
+    assert "0 unread" in client.get(HOME).content.decode()
+    assert client.get(reverse("education:notifications_read")).status_code == 405
+
+
+def test_the_review_page_shows_the_note_the_comments_the_changes_and_both_decisions(
+    client, published, editor, approver, other_approver
+):
+    draft = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
+    factories.edit(draft, user=editor, summary="A clearer summary for patients.", change_note="Clearer summary.")
+    services.version_submit(version=draft, user=editor, comment="First go.")
+    services.version_send_back(version=draft, user=other_approver, comment="Shorter, please.")
+    services.version_submit(version=draft, user=editor, comment="Shortened as asked.")
+    client.force_login(approver)
+    response = client.get(reverse("admin:education_leafletversion_review", args=[draft.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Shortened as asked." in html[html.index('id="submit-note"') :][:300]
+    assert "Shortened as asked." in html and "Shorter, please." in html and "First go." in html
+    assert "clearer" in section(html, "review-changes")
+    decision = section(html, "review-decision")
+    assert "workflow/approve/" in decision and "workflow/send_back/" in decision
+
+
+def test_approving_from_the_review_page_publishes_it(client, in_review, approver):
+    client.force_login(approver)
+    url = reverse("admin:education_leafletversion_workflow", args=[in_review.pk, "approve"])
+    data = {"content_hash": factories.shown_hash(in_review), "attest": "yes", "from_review": "1", "comment": ""}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    in_review.refresh_from_db()
+    assert in_review.status == "published"
+
+
+def test_a_refused_approval_from_the_review_page_returns_to_the_review_page(client, in_review, approver):
+    client.force_login(approver)
+    url = reverse("admin:education_leafletversion_workflow", args=[in_review.pk, "approve"])
+    response = client.post(url, {"content_hash": "0" * 64, "from_review": "1", "comment": ""})
+    assert response["Location"] == reverse("admin:education_leafletversion_review", args=[in_review.pk])
+
+
+def test_submitting_with_an_unknown_reviewer_is_refused_plainly(client, draft, editor):
+    client.force_login(editor)
+    url = reverse("admin:education_leafletversion_workflow", args=[draft.pk, "submit"])
+    for reviewer in ("999999", "not-a-number", "1" * 40):
+        response = client.post(url, {"comment": "", "reviewer": reviewer})
+        assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_the_review_page_of_an_unknown_version_is_404(client, approver):
+    client.force_login(approver)
+    assert client.get("/admin/education/leafletversion/999999/review/").status_code == 404
+
+
+def test_reviewed_no_change_renews_the_review_date_and_records_an_event(client, published, other_approver, settings):
+    published.leaflet.review_interval_months = 36
+    published.leaflet.save()
+    client.force_login(other_approver)
+    url = reverse("admin:education_leafletversion_renew", args=[published.pk])
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"comment": "Checked."})  # no attestation
+    assert refused.status_code == 200 and not ReviewRenewal.objects.exists()
+    response = client.post(url, {"comment": "Checked the references.", "attest": "yes"})
+    assert response.status_code == 302
+    renewal = ReviewRenewal.objects.get()
+    assert published.next_review_due == renewal.review_due > published.review_due
+    event = AuditEvent.objects.filter(version=published).first()
+    assert event.action == "reviewed" and "Checked the references." in event.comment and event.attestation
+    page = client.get(published.get_absolute_url()).content.decode()
+    assert renewal.review_due.strftime("%B %Y") in page  # patients see the date in force
+
+
+def test_an_editor_cannot_record_a_review(client, published, editor):
+    client.force_login(editor)
+    url = reverse("admin:education_leafletversion_renew", args=[published.pk])
+    assert client.post(url, {"comment": "x", "attest": "yes"}).status_code == 403
+    assert not ReviewRenewal.objects.exists()
+
+
+def test_a_renewal_row_is_append_only(published, other_approver):
+    from django.db import DatabaseError, transaction
+
+    published.leaflet.review_interval_months = 36
+    published.leaflet.save()
+    renewal = services.version_review_renew(version=published, user=other_approver, attested=True, comment="Fine.")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ReviewRenewal.objects.filter(pk=renewal.pk).update(comment="changed")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ReviewRenewal.objects.filter(pk=renewal.pk).delete()
+
+
+def test_the_register_lists_every_leaflet_and_exports_csv(client, published, approver, editor):
+    factories.make_leaflet(user=editor, name='=HYPERLINK("http://evil")')
+    client.force_login(approver)
+    html = client.get(reverse("admin:education_leaflet_register")).content.decode()
+    assert published.leaflet.name in html and "claire" in html
+    response = client.get(reverse("admin:education_leaflet_register_csv"))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Leaflet"
+    names = [row[0] for row in rows[1:]]
+    assert published.leaflet.name in names
+    assert '\'=HYPERLINK("http://evil")' in names  # never a formula
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
+def test_csv_cells_never_start_a_formula(value):
+    assert csv_cell(value).startswith("'")
+
+
+def test_csv_cells_keep_ordinary_text():
+    assert csv_cell("Milia") == "Milia" and csv_cell(None) == "" and csv_cell(3) == "3"
+
+
+def test_the_register_needs_staff(client):
+    assert client.get(reverse("admin:education_leaflet_register_csv")).status_code == 302
+
+
+def test_a_leaflets_history_lists_its_handouts_and_links_to_the_fingerprinted_version(
+    client, published, approver, editor
+):
+    services.handout_record(versions=[published], channel="print", clinic=None, user=editor, options={})
+    client.force_login(approver)
+    html = client.get(reverse("admin:education_leaflet_history", args=[published.leaflet_id])).content.decode()
+    assert 'id="handout-history"' in html
+    assert reverse("admin:education_leafletversion_change", args=[published.pk]) in section_table(html)
+
+
+def section_table(html):
+    start = html.index('id="handout-history"')
+    return html[start : html.index("</table>", start)]
+
+
+def test_a_member_of_staff_chooses_the_language_of_their_emails(client, editor):
+    from education.notifications import staff_language
+
+    client.force_login(editor)
+    url = reverse("education:email_language")
+    assert client.post(url, {"language": "fr"}).status_code == 302
+    assert staff_language(editor) == "fr"
+    for bad in ("xx", "", "fr" * 50):
+        assert client.post(url, {"language": bad}).status_code == 302
+    assert staff_language(editor) == "fr"
+    assert client.get(url).status_code == 405
+
+
+def test_the_workspace_records_are_read_only_in_the_admin(client, superuser, in_review):
+    from education.models import Notification
+
+    client.force_login(superuser)
+    note = Notification.objects.first()
+    assert client.get(reverse("admin:education_notification_changelist")).status_code == 200
+    assert client.get(reverse("admin:education_reviewrenewal_changelist")).status_code == 200
+    assert client.get(reverse("admin:education_staffprofile_changelist")).status_code == 200
+    assert (
+        client.post(reverse("admin:education_notification_delete", args=[note.pk]), {"post": "yes"}).status_code == 403
+    )
+
+
+def test_a_review_request_already_dealt_with_says_so_in_the_notifications(client, approver, other_approver, in_review):
+    services.version_send_back(version=in_review, user=other_approver, comment="Not yet.")
+    client.force_login(approver)
+    assert "no longer waiting: now Draft" in section(client.get(HOME).content.decode(), "notifications")
+
+
+def test_after_a_review_without_change_patients_see_when_it_was_last_reviewed(published, other_approver):
+    published.leaflet.review_interval_months = 36
+    published.leaflet.save()
+    renewal = services.version_review_renew(version=published, user=other_approver, attested=True, comment="Fine.")
+    assert published.last_reviewed_at == renewal.reviewed_at > published.approved_at
+    shown = selectors.public_version(slug=published.leaflet.slug, number=published.number, language="en")
+    assert (shown.last_reviewed_at, shown.next_review_due) == (renewal.reviewed_at, renewal.review_due)

@@ -19,6 +19,8 @@ BODY_EDITOR_EXTENSIONS = {
     "OrderedList": True,
     "ListItem": True,
     "Link": {"enableTarget": False, "protocols": ["https", "mailto", "tel"]},
+    # Spell-check on: the library turns it off by default; static/js/editor.js sets the version's language.
+    "NoSpellCheck": False,
 }
 
 

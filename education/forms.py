@@ -153,9 +153,9 @@ class NewLeafletForm(forms.ModelForm):
         slug = self.fields["slug"]
         slug.validators = [v for v in slug.validators if not hasattr(v, "regex")]
         slug.help_text = _(
-            "The end of the leaflet's web address (/leaflets/<address>/), filled in from the name. Lower-case "
-            "letters, numbers and hyphens, e.g. milia-aftercare. It never changes once saved: patients' links "
-            "and QR codes use it."
+            "The end of the leaflet's web address, filled in from the name: milia-aftercare gives "
+            "/leaflets/milia-aftercare/. Lower-case letters, numbers and hyphens. It never changes once saved: "
+            "patients' links and QR codes use it."
         )
 
     def clean_slug(self):

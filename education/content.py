@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 
 import nh3
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 ALLOWED_TAGS = frozenset({"h2", "h3", "p", "br", "strong", "em", "ul", "ol", "li", "a"})
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
@@ -25,12 +26,33 @@ DROP_CONTENT_TAGS = frozenset({"script", "style", "template", "noscript", "ifram
 READABILITY_TARGET_GRADE = 8.0
 
 
+# A web address typed without its scheme: `www.nhs.uk/...` or a bare domain such as `nhs.uk/conditions`
+# (labels of letters, digits and hyphens, a top-level domain of letters, then an optional port, path, query).
+_BARE_WEB_ADDRESS = re.compile(
+    r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?::\d{1,5})?(?:[/?#][^\s]*)?$", re.IGNORECASE
+)
+
+
+def normalise_link(value: str) -> str | None:
+    """The link a member of staff meant, or None when it cannot be kept.
+
+    An allowed scheme is kept as it is; `www.nhs.uk/...` and bare domains (`nhs.uk/...`) become `https://`
+    addresses; anything else (relative or protocol-relative paths, `http:`, `javascript:`, `data:`) is None."""
+    value = value.strip()
+    scheme, colon, _rest = value.partition(":")
+    if colon and scheme.lower() in ALLOWED_URL_SCHEMES:
+        return value
+    if _BARE_WEB_ADDRESS.match(value):
+        return "https://" + value
+    return None
+
+
 def _only_absolute_allowed_links(tag: str, attribute: str, value: str) -> str | None:
-    """nh3 keeps relative URLs (including protocol-relative //host); links must name an allowed scheme."""
+    """nh3 keeps relative URLs (including protocol-relative //host); links must name an allowed scheme, or be
+    a web address typed without one (then it becomes https://)."""
     if attribute != "href":
         return value
-    scheme, colon, _rest = value.strip().partition(":")
-    return value if colon and scheme.lower() in ALLOWED_URL_SCHEMES else None
+    return normalise_link(value)
 
 
 _cleaner = nh3.Cleaner(
@@ -59,6 +81,74 @@ def sanitise_body(value: str | None) -> str:
         if cleaned == previous:
             break
     return cleaned
+
+
+class _TagsAndLinks(HTMLParser):
+    """Every start tag of an HTML fragment, in order, and the href of each link."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href is not None:
+                self.links.append(href.strip())
+
+
+def _tags_and_links(fragment: str) -> _TagsAndLinks:
+    parser = _TagsAndLinks()
+    parser.feed(fragment or "")
+    parser.close()
+    return parser
+
+
+# How a removed element is named to the member of staff who wrote it.
+_REMOVED_TAG_NAMES = {
+    "img": gettext_noop("an image"),
+    "script": gettext_noop("a script"),
+    "style": gettext_noop("a style block"),
+    "iframe": gettext_noop("an embedded page"),
+    "object": gettext_noop("an embedded object"),
+    "embed": gettext_noop("an embedded object"),
+    "svg": gettext_noop("a drawing (SVG)"),
+    "video": gettext_noop("a video"),
+    "audio": gettext_noop("a sound clip"),
+    "table": gettext_noop("a table"),
+    "form": gettext_noop("a form"),
+    "input": gettext_noop("a form field"),
+    "h1": gettext_noop("a top-level heading (use “Heading 2” instead)"),
+}
+
+
+def removed_by_sanitiser(original: str | None, cleaned: str) -> list[str]:
+    """What sanitising `original` into `cleaned` took away, in words for the editor who wrote it: links whose
+    address cannot be kept ("a link to 'javascript:...'") and elements that are not allowed ("an image").
+    Formatting that only wraps text (span, div, u) is not listed: its words stay."""
+    if not original:
+        return []
+    before, after = _tags_and_links(original), _tags_and_links(cleaned)
+    kept_links = list(after.links)
+    removed = []
+    for href in before.links:
+        normalised = normalise_link(href)
+        if normalised is not None and normalised in kept_links:
+            kept_links.remove(normalised)
+            continue
+        shown = href if len(href) <= 80 else href[:77] + "..."
+        removed.append(_("a link to '%(address)s'") % {"address": shown})
+    seen = set()
+    for tag in before.tags:
+        if tag in ALLOWED_TAGS or tag in seen or tag not in _REMOVED_TAG_NAMES:
+            continue
+        seen.add(tag)
+        count = before.tags.count(tag) - after.tags.count(tag)
+        if count > 0:
+            removed.append(_(_REMOVED_TAG_NAMES[tag]) + (f" (×{count})" if count > 1 else ""))
+    return removed
 
 
 class _TextAndBlocks(HTMLParser):
@@ -242,6 +332,37 @@ def readability(*, title: str, summary: str, body: str, help_signs: list[str], l
             textstat.set_lang("en")
         return Readability(language, words, "reading-ease", score)
     return Readability(language=language, words=words)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def hardest_sentences(
+    *, title: str, summary: str, body: str, help_signs: list[str], language: str = "en", limit: int = 3
+) -> list[tuple[str, int, float]]:
+    """The sentences patients will find hardest, hardest first: (sentence, words, syllables per word), for
+    sentences of 8 words or more. Hardness is the sentence's own Flesch-Kincaid weight (0.39 per word plus
+    11.8 per syllable-per-word), so a long sentence and a sentence of long words both rank high."""
+    import textstat
+
+    parts = [title, summary, plain_text(body), *help_signs]
+    sentences = []
+    for part in parts:
+        sentences.extend(piece.strip() for piece in _SENTENCE_END.split(part or "") if piece.strip())
+    lang = language if language == "en" or language in READING_EASE_LANGUAGES else "en"
+    textstat.set_lang(lang)
+    try:
+        scored = []
+        for sentence in dict.fromkeys(sentences):
+            words = len(sentence.split())
+            if words < 8:
+                continue
+            per_word = textstat.syllable_count(sentence) / words
+            scored.append((0.39 * words + 11.8 * per_word, sentence, words, round(per_word, 2)))
+    finally:
+        textstat.set_lang("en")
+    scored.sort(key=lambda item: item[0], reverse=True)
+    return [(sentence, words, per_word) for _score, sentence, words, per_word in scored[:limit]]
 
 
 def content_fingerprint(

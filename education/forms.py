@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic
 from education import languages, pdf, selectors
-from education.content import MAX_LIST_DEPTH, list_depth, sanitise_body
-from education.models import LeafletVersion
+from education.content import MAX_LIST_DEPTH, list_depth, removed_by_sanitiser, sanitise_body
+from education.models import Leaflet, LeafletVersion
+from education.services import CHANGE_NOTE_PROMPT
 
 
 def _as_id(value):
@@ -61,11 +62,38 @@ class LeafletVersionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.removed_from_body: list[str] = []
         if self.instance.pk and "seen_revision" not in self.initial:
             self.initial["seen_revision"] = self.instance.revision
+        # Spell-check in the version's own language on everything patients read (the body's rich-text editor
+        # takes these from its textarea: static/js/editor.js).
+        language = self.instance.language or settings.LANGUAGE_CODE
+        for name in ("title", "summary", "body"):
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"spellcheck": "true", "lang": language})
+        if "change_note" in self.fields:
+            # A new draft holds a prompt instead of a note (the database needs a note): show an empty box that
+            # asks for one, never the prompt as text that would be saved as if someone had written it.
+            field = self.fields["change_note"]
+            field.required = False
+            field.widget.attrs["placeholder"] = _("Describe what you changed and why.")
+            if CHANGE_NOTE_PROMPT in (self.instance.change_note or ""):
+                self.initial["change_note"] = ""
+
+    def clean_change_note(self):
+        note = " ".join((self.cleaned_data.get("change_note") or "").split())
+        if CHANGE_NOTE_PROMPT in note:
+            note = note.replace(CHANGE_NOTE_PROMPT, "").strip()
+        if note:
+            return note
+        if CHANGE_NOTE_PROMPT in (self.instance.change_note or ""):
+            return self.instance.change_note  # still unwritten: kept as it was; submitting asks for a note
+        raise forms.ValidationError(_("Say what changed in this version and why (the reviewer reads it)."))
 
     def clean_body(self):
-        body = sanitise_body(self.cleaned_data.get("body", ""))
+        raw = self.cleaned_data.get("body", "")
+        body = sanitise_body(raw)
+        self.removed_from_body = removed_by_sanitiser(raw, body)
         limit = settings.LEAFLET_MAX_BODY_CHARS
         if len(body) > limit:
             raise forms.ValidationError(
@@ -96,6 +124,51 @@ class LeafletVersionForm(forms.ModelForm):
                     code="stale",
                 )
         return cleaned
+
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class NewLeafletForm(forms.ModelForm):
+    """A new leaflet in one step: its name, its address (filled in from the name by the admin's script and
+    editable), and the language of the first draft, which is opened at once."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the first draft"),
+        choices=[],
+        help_text=_("The draft opens as soon as the leaflet is saved. Translations can be added later."),
+    )
+
+    class Meta:
+        model = Leaflet
+        fields = ["name", "slug", "topic", "tags", "review_interval_months", "owner"]
+        error_messages = {
+            "slug": {"unique": _("Another leaflet already has this address. Choose a different one.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = settings.LANGUAGES
+        self.fields["language"].initial = settings.LANGUAGE_CODE
+        slug = self.fields["slug"]
+        slug.validators = [v for v in slug.validators if not hasattr(v, "regex")]
+        slug.help_text = _(
+            "The end of the leaflet's web address, filled in from the name: milia-aftercare gives "
+            "/leaflets/milia-aftercare/. Lower-case letters, numbers and hyphens. It never changes once saved: "
+            "patients' links and QR codes use it."
+        )
+
+    def clean_slug(self):
+        slug = (self.cleaned_data.get("slug") or "").strip()
+        if not SLUG_PATTERN.match(slug):
+            raise forms.ValidationError(
+                _(
+                    "The address can only use lower-case letters (a to z, no accents), numbers and single hyphens "
+                    "between words, with no spaces, e.g. milia-aftercare."
+                ),
+                code="invalid",
+            )
+        return slug
 
 
 class CommentForm(forms.Form):

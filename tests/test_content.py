@@ -132,3 +132,81 @@ def test_fingerprint_changes_with_any_visible_field():
     for key, value in [("title", "T2"), ("body", "<p>B2</p>"), ("help_signs", [("routine", "X")]), ("language", "fr")]:
         assert content_fingerprint(**{**base, key: value}) != reference
     assert content_fingerprint(**{**base, "references": "R\n\n"}) == reference
+
+
+# --- links typed without a scheme, and what sanitising removes (issue 12) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("www.nhs.uk/conditions/milia/", "https://www.nhs.uk/conditions/milia/"),
+        ("nhs.uk", "https://nhs.uk"),
+        ("NHS.UK/Conditions?x=1#top", "https://NHS.UK/Conditions?x=1#top"),
+        ("  www.example.org ", "https://www.example.org"),
+        ("https://www.nhs.uk", "https://www.nhs.uk"),
+        ("mailto:clinic@example.org", "mailto:clinic@example.org"),
+        ("tel:+441632960000", "tel:+441632960000"),
+        ("javascript:alert(1)", None),
+        ("JaVaScRiPt:alert(1)", None),
+        ("http://www.nhs.uk", None),
+        ("data:text/html,x", None),
+        ("//evil.example/x", None),
+        ("/relative/path", None),
+        ("leaflet.pdf", "https://leaflet.pdf"),  # looks like a domain: kept as one, and the editor sees it
+        ("no-dot", None),
+        ("www.nhs.uk/a b", None),
+    ],
+)
+def test_links_typed_without_a_scheme_become_https_and_others_are_refused(typed, kept):
+    from education.content import normalise_link
+
+    assert normalise_link(typed) == kept
+
+
+def test_a_www_link_in_the_body_keeps_its_link_as_https():
+    assert (
+        sanitise_body('<p><a href="www.nhs.uk/conditions">NHS</a></p>')
+        == '<p><a href="https://www.nhs.uk/conditions">NHS</a></p>'
+    )
+
+
+def test_everything_the_sanitiser_removes_is_named():
+    from education.content import removed_by_sanitiser
+
+    dirty = (
+        '<h1>Title</h1><p><a href="javascript:alert(1)">x</a> <a href="www.nhs.uk">kept</a>'
+        '<a href="http://old.example">old</a><img src="a.png"><img src="b.png"><script>bad()</script>'
+        '<span style="color:red">words stay</span></p>'
+    )
+    removed = removed_by_sanitiser(dirty, sanitise_body(dirty))
+    assert removed == [
+        "a link to 'javascript:alert(1)'",
+        "a link to 'http://old.example'",
+        "a top-level heading (use “Heading 2” instead)",
+        "an image (×2)",
+        "a script",
+    ]
+    assert (
+        removed_by_sanitiser("<p>Fine <a href='https://x.org'>x</a></p>", '<p>Fine <a href="https://x.org">x</a></p>')
+        == []
+    )
+    assert removed_by_sanitiser("", "") == []
+
+
+def test_a_very_long_removed_link_is_shortened_in_the_message():
+    from education.content import removed_by_sanitiser
+
+    dirty = f'<p><a href="javascript:{"a" * 200}">x</a></p>'
+    (message,) = removed_by_sanitiser(dirty, sanitise_body(dirty))
+    assert message.endswith("...'") and len(message) < 100
+
+
+def test_the_hardest_sentences_come_first_and_short_ones_are_left_out():
+    from education.content import hardest_sentences
+
+    hard = "Individuals experiencing persistent inflammation should consult appropriately qualified dermatologists."
+    easy = "Wash your face with warm water every day and dry it well."
+    result = hardest_sentences(title="Milia", summary="Short one.", body=f"<p>{easy} {hard}</p>", help_signs=[])
+    assert [sentence for sentence, _words, _per_word in result] == [hard, easy]
+    assert hardest_sentences(title="", summary="", body="", help_signs=[]) == []

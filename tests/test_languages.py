@@ -222,7 +222,7 @@ def test_a_new_draft_of_an_old_translation_stays_out_of_date_until_brought_up_to
     assert draft.translation_of == source  # ... still translates English v1,
     assert draft.newer_source() == second  # so it is flagged until someone brings it up to date
     text = client.get(f"/admin/education/leafletversion/{draft.pk}/change/").content.decode()
-    assert "Translation out of date" in text and "Mark as up to date with version 2" in text
+    assert "Translation out of date" in text and "Save and mark as up to date with version 2" in text
 
     client.post(f"/admin/education/leafletversion/{draft.pk}/workflow/catch_up/", {})
     draft.refresh_from_db()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.contrib import admin
-from django.urls import path
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from education import selectors, services
 from education.admin.views import history, register, workflow
-from education.forms import NewDraftForm
+from education.forms import NewDraftForm, NewLeafletForm
 from education.models import Leaflet, LeafletVersion
 
 Status = LeafletVersion.Status
@@ -47,6 +48,19 @@ class LeafletAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["slug"] if obj else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = NewLeafletForm
+            kwargs["fields"] = [*self.fields, "language"]
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return self.fields if obj else [*self.fields, "language"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # The address is filled in from the name while typing (Django's prepopulate script), only when adding.
+        return {} if obj else {"slug": ["name"]}
 
     def has_delete_permission(self, request, obj=None):
         return False  # leaflets are retired, never deleted: their history must stay
@@ -88,6 +102,25 @@ class LeafletAdmin(admin.ModelAdmin):
                 owner=obj.owner,
             )
             obj.pk = created.pk
+            if services.can_edit(request.user):
+                # The first draft is opened at once (in the same transaction as the leaflet).
+                request._first_draft = services.version_create_draft(
+                    leaflet=created,
+                    user=request.user,
+                    language=form.cleaned_data["language"],
+                    change_note=_("First version of this leaflet."),
+                )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        draft = getattr(request, "_first_draft", None)
+        if draft is None or "_addanother" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        messages.success(
+            request,
+            _("Leaflet “%(name)s” created. Its first draft is open: write it, save, then submit it for review.")
+            % {"name": obj.name},
+        )
+        return HttpResponseRedirect(reverse("admin:education_leafletversion_change", args=[draft.pk]))
 
     def get_urls(self):
         return [
@@ -132,10 +165,11 @@ class LeafletAdmin(admin.ModelAdmin):
                     if v.source_is_newer and v.status in (Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED)
                 },
                 "can_edit": services.can_edit(request.user),
-                "can_retire": services.can_retire(request.user)
-                and leaflet.versions.filter(
+                "can_retire": services.can_retire(request.user),
+                "has_public": leaflet.versions.filter(
                     status__in=LeafletVersion.PUBLIC_STATUSES, withdrawn_at__isnull=True
                 ).exists(),
+                "draft_languages": {v.language for v in versions if v.status != Status.DISCARDED},
                 "new_draft_form": NewDraftForm(),
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})

@@ -7,23 +7,24 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from education import selectors, services
 from education.admin import common
 from education.admin.views import compare, history, preview, recall, review, workflow
+from education.admin.views.writing import readability_verdict, readability_view, words_label
 from education.content import (
-    READABILITY_TARGET_GRADE,
-    READING_EASE_TARGET,
     ContentSnapshot,
     compare_versions,
+    hardest_sentences,
     readability,
 )
 from education.forms import CommentForm, LeafletVersionForm
@@ -149,38 +150,18 @@ class LeafletVersionAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("readability"))
     def readability(self, obj):
-        score = readability(
-            title=obj.title,
-            summary=obj.summary,
-            body=obj.body,
-            help_signs=[sign.text for sign in obj.help_signs.all()],
-            language=obj.language,
-        )
-        if score.score is None:
-            if score.words < 10:
-                return _("Not enough text to measure yet.")
-            return _("Readability is not measured for this language (%(words)d words).") % {"words": score.words}
-        if score.formula == "flesch-kincaid":
-            name, target = (
-                _("Flesch-Kincaid grade"),
-                _("target %(grade)d or lower") % {"grade": READABILITY_TARGET_GRADE},
-            )
-            advice = _("ABOVE the target: use shorter sentences and words")
-        else:
-            name, target = (
-                _("Flesch reading ease for this language"),
-                _("target %(score)d or higher") % {"score": READING_EASE_TARGET},
-            )
-            advice = _("BELOW the target: use shorter sentences and words")
-        verdict = _("meets the target") if score.meets_target else advice
+        signs = [sign.text for sign in obj.help_signs.all()]
+        fields = {"title": obj.title, "summary": obj.summary, "body": obj.body, "help_signs": signs}
+        verdict = readability_verdict(readability(**fields, language=obj.language))
+        hardest = hardest_sentences(**fields, language=obj.language)
+        if not hardest:
+            return format_html('<span id="live-readability" aria-live="polite">{}</span>', verdict)
+        items = format_html_join("", "<li>{} <small>({})</small></li>", ((s, words_label(n)) for s, n, _p in hardest))
         return format_html(
-            "{} <strong>{}</strong> ({}) – {}; {} {}",
-            name,
-            f"{score.score:.1f}",
-            target,
+            '<div id="live-readability" aria-live="polite"><p>{}</p><p>{}</p><ol class="hardest">{}</ol></div>',
             verdict,
-            score.words,
-            _("words"),
+            _("Hardest sentences to read (shorten or split them):"),
+            items,
         )
 
     @admin.display(description=gettext_lazy("body"))
@@ -214,6 +195,7 @@ class LeafletVersionAdmin(admin.ModelAdmin):
                     continue
                 signs.append(services.HelpSignData(urgency=data.get("urgency", ""), text=data.get("text", "")))
         cleaned = form.cleaned_data
+        request._removed_from_body = getattr(form, "removed_from_body", [])
         services.version_edit_draft(
             version=form.instance,
             user=request.user,
@@ -225,6 +207,50 @@ class LeafletVersionAdmin(admin.ModelAdmin):
             change_note=cleaned["change_note"],
             help_signs=signs,
         )
+
+    # Buttons of the draft editor that act on the version once the form is saved: the text on screen is saved
+    # first (or, if it cannot be, nothing is submitted and the form comes back with the errors).
+    SAVE_THEN = {
+        "_submit_for_review": ("submit", services.version_submit),
+        "_catch_up": ("catch_up", services.version_translation_catch_up),
+    }
+
+    def response_change(self, request, obj):
+        form_removed = getattr(request, "_removed_from_body", [])
+        if form_removed:
+            messages.warning(
+                request,
+                _("Saved, but some of the body could not be kept and was removed: %(items)s. Check the text below.")
+                % {"items": "; ".join(form_removed)},
+            )
+        for button, (action, service) in self.SAVE_THEN.items():
+            if button not in request.POST:
+                continue
+            if action not in services.available_actions(version=obj, user=request.user):
+                messages.error(request, _("Saved, but not sent on: you may not do that with this version now."))
+                return HttpResponseRedirect(request.path)
+            note = request.POST.get("workflow_comment", "")
+            kwargs = {}
+            if action == "submit" and request.POST.get("reviewer", "").strip():
+                kwargs["reviewer"] = (
+                    get_user_model().objects.filter(pk=selectors.parse_id(request.POST["reviewer"].strip())).first()
+                )
+                if kwargs["reviewer"] is None:
+                    messages.error(
+                        request, _("Your edits are saved, but not sent on: choose a reviewer from the list.")
+                    )
+                    return HttpResponseRedirect(request.path)
+            try:
+                with common.not_permitted_as_403():
+                    service(
+                        version=LeafletVersion.objects.get(pk=obj.pk), user=request.user, comment=note[:2000], **kwargs
+                    )
+            except services.WorkflowError as error:
+                messages.error(request, _("Your edits are saved, but not sent on: %(why)s") % {"why": error})
+                return HttpResponseRedirect(request.path)
+            messages.success(request, str(workflow.ACTIONS[action][1]))
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def construct_change_message(self, request, form, formsets, add=False):
         # The signs are saved by the service (not formset.save()) and recorded in the audit trail.
@@ -269,6 +295,8 @@ class LeafletVersionAdmin(admin.ModelAdmin):
             extra = {
                 "version": version,
                 "workflow_actions": services.available_actions(version=version, user=request.user),
+                "unavailable_actions": services.unavailable_actions(version=version, user=request.user),
+                "change_note_missing": services.CHANGE_NOTE_PROMPT in version.change_note,
                 "comment_form": CommentForm(),
                 "compare_with": compare_with,
                 "newer_source": version.newer_source(),
@@ -318,6 +346,11 @@ class LeafletVersionAdmin(admin.ModelAdmin):
                 "<int:pk>/renew/",
                 self.admin_site.admin_view(partial(review.renew_view, model_admin=self)),
                 name="education_leafletversion_renew",
+            ),
+            path(
+                "<int:pk>/readability/",
+                self.admin_site.admin_view(partial(readability_view, model_admin=self)),
+                name="education_leafletversion_readability",
             ),
             path(
                 "<int:pk>/preview/",

@@ -18,7 +18,10 @@ BODY_EDITOR_EXTENSIONS = {
     "BulletList": True,
     "OrderedList": True,
     "ListItem": True,
-    "Link": {"enableTarget": False, "protocols": ["https", "mailto", "tel"]},
+    # A web address typed as www.… is made a link by the editor: with https, never http (which is not kept).
+    "Link": {"enableTarget": False, "protocols": ["https", "mailto", "tel"], "defaultProtocol": "https"},
+    # Spell-check on: the library turns it off by default; static/js/editor.js sets the version's language.
+    "NoSpellCheck": False,
 }
 
 

@@ -51,6 +51,7 @@ from education.services.permissions import (
     can_share,
     can_submit,
     is_contributor,
+    unavailable_actions,
 )
 from education.services.recall import RecallNotices, recall_notify_staff, recall_revoke_links
 from education.services.reminders import ReviewReminderReport, review_reminders_send
@@ -140,4 +141,5 @@ __all__ = [
     "version_review_renew",
     "version_translation_catch_up",
     "version_withdraw",
+    "unavailable_actions",
 ]

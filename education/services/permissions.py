@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from education.models import LeafletVersion
 from education.services.errors import NotPermitted
 
@@ -70,3 +72,25 @@ def available_actions(*, version: LeafletVersion, user) -> list[str]:
         if not open_exists:
             actions.append("new_draft")
     return actions
+
+
+def unavailable_actions(*, version: LeafletVersion, user) -> list[tuple[str, str]]:
+    """The sign-off steps this version is at but this user may not take, each with the reason in words, so
+    the page can show them disabled instead of leaving the user to wonder where they are."""
+    offered = set(available_actions(version=version, user=user))
+    missing = []
+    if version.status == Status.DRAFT and "submit" not in offered:
+        missing.append(("submit", _("Only editors can submit a draft for clinical review.")))
+    if version.status == Status.IN_REVIEW and "approve" not in offered:
+        if can_approve(user):
+            reason = _("You wrote or edited this version, so another clinician must approve it.")
+        else:
+            reason = _("Only clinical approvers can approve and publish a version.")
+        missing.append(("approve", reason))
+    if version.status == Status.IN_REVIEW and "send_back" not in offered:
+        missing.append(("send_back", _("Only clinical approvers can send a version back.")))
+    if version.status in LeafletVersion.OPEN_STATUSES and "discard" not in offered:
+        missing.append(("discard", _("Only its authors or a clinical approver can discard this version.")))
+    if version.status in LeafletVersion.PUBLIC_STATUSES and version.withdrawn_at is None and "withdraw" not in offered:
+        missing.append(("withdraw", _("Only clinical approvers can withdraw a version from patients.")))
+    return missing

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from education import pdf, selectors, services
 from education.forms import HandoutForm, ShareForm
 from education.handouts import handout_pdf_response
-from education.models import Handout, LeafletVersion
+from education.models import Handout, Leaflet, LeafletVersion
 
 
 def _qr_svg(url: str) -> str:
@@ -42,6 +42,74 @@ def _not_published_message() -> str:
     )
 
 
+def _why_not_shared(version: LeafletVersion) -> str:
+    """Why the share form does not offer this version (opened from its page), in words, never silently."""
+    Status = LeafletVersion.Status
+    names = {"title": version.title, "number": version.number}
+    if version.is_withdrawn:
+        return (
+            _(
+                "“%(title)s” (version %(number)d) is not published any more: it was withdrawn from patients, so it "
+                "cannot be shared. Its links show patients a notice instead."
+            )
+            % names
+        )
+    if version.status == Status.RETIRED:
+        newer = version.leaflet.versions.filter(language=version.language, status=Status.PUBLISHED).first()
+        if newer is not None:
+            return _(
+                "Version %(number)d of “%(title)s” is not published any more: version %(newer)d replaced it, so it "
+                "is not offered. Choose version %(newer)d below to give the patient the current advice."
+            ) % {**names, "newer": newer.number}
+        return (
+            _(
+                "Version %(number)d of “%(title)s” is not published any more and the leaflet has no published version "
+                "now, so it cannot be shared."
+            )
+            % names
+        )
+    if version.status in (Status.DRAFT, Status.IN_REVIEW):
+        return _(
+            "“%(title)s” (version %(number)d) is not published yet (%(status)s), so it cannot be shared with patients."
+        ) % {**names, "status": version.get_status_display()}
+    return _not_published_message()
+
+
+def _share_initial(request) -> tuple[dict, str]:
+    """The version chosen in advance by the admin's "Share with a patient" links (?version=<id> from a version,
+    ?leaflet=<id> from a leaflet), and what to tell staff when it cannot be offered."""
+    Status = LeafletVersion.Status
+    published = LeafletVersion.objects.filter(status=Status.PUBLISHED, withdrawn_at__isnull=True)
+    asked = request.GET.get("version", "").strip()
+    if asked:
+        version_id = selectors.parse_id(asked)
+        version = LeafletVersion.objects.select_related("leaflet").filter(pk=version_id).first() if version_id else None
+        if version is None or version.status == Status.DISCARDED:
+            return {}, _not_published_message()
+        if published.filter(pk=version.pk).exists():
+            return {"version": version.pk}, ""
+        return {}, _why_not_shared(version)  # never silently another version: staff choose it themselves
+    leaflet_asked = request.GET.get("leaflet", "").strip()
+    if leaflet_asked:
+        leaflet = Leaflet.objects.filter(pk=selectors.parse_id(leaflet_asked) or 0).first()
+        if leaflet is None:
+            return {}, _("The leaflet in the link you followed was not found. Choose a leaflet below.")
+        of_leaflet = published.filter(leaflet=leaflet).order_by("language")
+        version = of_leaflet.filter(language=settings.LANGUAGE_CODE).first() or of_leaflet.first()
+        if version is not None:
+            return {"version": version.pk}, ""
+        gone = (
+            leaflet.versions.filter(withdrawn_at__isnull=False).order_by("-number").first()
+            or leaflet.versions.filter(status__in=LeafletVersion.PUBLIC_STATUSES).order_by("-number").first()
+        )
+        if gone is not None:
+            return {}, _why_not_shared(gone)
+        return {}, _("“%(name)s” has no approved version yet, so it cannot be shared with patients.") % {
+            "name": leaflet.name
+        }
+    return {}, ""
+
+
 @staff_member_required
 @sensitive_post_parameters("email", "message")
 @never_cache
@@ -51,14 +119,10 @@ def share_create(request):
     if not services.can_share(request.user):
         raise PermissionDenied(_("Your account cannot share leaflets."))
     initial = {}
-    asked = request.GET.get("version", "").strip()
-    if request.method == "GET" and asked:
-        version_id = selectors.parse_id(asked)
-        published = LeafletVersion.objects.filter(pk=version_id, status=LeafletVersion.Status.PUBLISHED)
-        if version_id is not None and published.exists():
-            initial["version"] = version_id
-        else:
-            messages.warning(request, _not_published_message())
+    if request.method == "GET":
+        initial, problem = _share_initial(request)
+        if problem:
+            messages.warning(request, problem)
     form = ShareForm(request.POST or None, initial=initial)
     if request.method != "POST" or not form.is_valid():
         return render(request, "education/staff/share_form.html", {"form": form})

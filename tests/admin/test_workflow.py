@@ -1,6 +1,8 @@
 """Changes of state from the admin (education/admin/views/workflow.py): the whole writing and sign-off
 journey, new drafts, sign-off steps, and bad input refused with a clear message and nothing changed."""
 
+import re
+
 from django.urls import reverse
 
 from education import services
@@ -18,17 +20,15 @@ def test_editor_writes_and_submits_then_approver_publishes_to_the_patient_page(c
     response = client.post(
         reverse("admin:education_leaflet_add"),
         {"name": "Head lice", "slug": "head-lice", "topic": "Children", "tags": "hair, school",
-         "review_interval_months": 12, "owner": ""},
+         "review_interval_months": 12, "owner": "", "language": "en"},
     )  # fmt: skip
     assert response.status_code == 302
     leaflet = Leaflet.objects.get(slug="head-lice")
     assert (leaflet.name, leaflet.review_interval_months, leaflet.owner) == ("Head lice", 12, editor)
-
-    response = client.post(new_draft_url(leaflet), {"language": "en"})
+    # One step: the first draft is made with the leaflet and opened at once.
     version = leaflet.versions.get()
-    assert response.status_code == 302
     assert response["Location"] == change_url(version)
-    assert (version.number, version.status) == (1, Status.DRAFT)
+    assert (version.number, version.status, version.language) == (1, Status.DRAFT, "en")
 
     form_page = page(client.get(change_url(version)))
     for name in ("title", "summary", "body", "change_note", "seen_revision", "help_signs-TOTAL_FORMS",
@@ -51,7 +51,7 @@ def test_editor_writes_and_submits_then_approver_publishes_to_the_patient_page(c
         ("routine", "Lice are still there after two treatments."),
         ("urgent", "The scalp is red and hot."),
     ]
-    assert "Submit for clinical review" in page(client.get(change_url(version)))
+    assert "Save and submit for clinical review" in page(client.get(change_url(version)))
 
     assert client.post(workflow_url(version, "submit"), {"comment": ""}).status_code == 302
     assert reload(version).status == Status.IN_REVIEW
@@ -89,7 +89,7 @@ def test_a_note_for_the_reviewer_goes_with_the_submission(client, draft, editor)
     factories.edit(draft, user=editor, change_note="Clearer wording.")
     client.force_login(editor)
     text = page(client.get(change_url(draft)))
-    assert "Note for the reviewer (optional)" in text and "sends the saved draft, not the form below" in text
+    assert "Note for the reviewer (optional)" in text and "Saves everything on this page first" in text
     client.post(workflow_url(draft, "submit"), {"comment": "Please check the new fever sign."})
     assert reload(draft).status == Status.IN_REVIEW
     assert draft.events.get(action="submitted").comment == "Please check the new fever sign."
@@ -110,7 +110,9 @@ def test_approver_cannot_approve_their_own_version(client, approver):
 
     html = page(client.get(change_url(version)))
     assert "You wrote or edited this version, so another clinician must approve it." in html
-    assert "Approve and publish" not in html
+    # Shown, but disabled with its reason, and no form to post it.
+    assert re.search(r'<button type="button" class="button" disabled aria-describedby="why-not-approve">', html)
+    assert "workflow/approve/" not in html
     assert client.post(workflow_url(version, "approve"), approval_data(version, comment="")).status_code == 403
     assert reload(version).status == Status.IN_REVIEW
 
@@ -120,7 +122,7 @@ def test_approver_cannot_approve_a_version_they_edited(client, draft, editor, ap
     version = services.version_submit(version=draft, user=editor)
     client.force_login(approver)
 
-    assert "Approve and publish" not in page(client.get(change_url(version)))
+    assert "workflow/approve/" not in page(client.get(change_url(version)))
     assert client.post(workflow_url(version, "approve"), approval_data(version, comment="")).status_code == 403
     assert reload(version).status == Status.IN_REVIEW
     assert reload(version).approved_by is None

@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from education import pdf, selectors
+from education import pdf, selectors, services
 from education.admin.common import version_url, viewable_version
+from education.admin.views.writing import MAX_FIELD_CHARS, posted_signs
+from education.content import sanitise_body
 from education.handouts import BadHandoutQuery, handout_pdf_response, read_handout_query
-from education.models import LeafletVersion
+from education.models import HelpSign, LeafletVersion
 
 Status = LeafletVersion.Status
 
 
 def preview_view(request, pk, *, model_admin):
-    """The patient page of any version; drafts carry the "DRAFT - not for patients" mark."""
+    """The patient page of any version; drafts carry the "DRAFT - not for patients" mark.
+
+    POST (the draft editor's "Preview as patient" button sends the form as it is on screen): the text typed
+    so far, saved or not, sanitised as saving would; nothing is stored."""
     version = viewable_version(request, pk, version_admin=model_admin)
+    if request.method == "POST":
+        if version.status != Status.DRAFT or not services.can_edit(request.user):
+            raise PermissionDenied
+        version = _as_on_screen(version, request.POST)
+    elif request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     response = TemplateResponse(
         request,
         "education/leaflet_preview.html",
@@ -26,6 +40,27 @@ def preview_view(request, pk, *, model_admin):
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _as_on_screen(version: LeafletVersion, data) -> LeafletVersion:
+    """An unsaved copy of `version` holding the posted title, summary, body, references and signs."""
+    shown = copy.copy(version)
+    shown.title = data.get("title", "")[:MAX_FIELD_CHARS]
+    shown.summary = data.get("summary", "")[:MAX_FIELD_CHARS]
+    shown.body = sanitise_body(data.get("body", "")[:MAX_FIELD_CHARS])
+    shown.references = data.get("references", "")[:MAX_FIELD_CHARS]
+    urgencies = set(HelpSign.Urgency.values)
+    signs = [
+        HelpSign(version=version, position=index, urgency=urgency, text=text)
+        for index, (urgency, text) in enumerate(posted_signs(data, limit=services.MAX_HELP_SIGNS * 2))
+        if urgency in urgencies
+    ]
+    # The page reads the signs through `version.help_signs.all()`: answer it from these, not the database.
+    on_screen = HelpSign.objects.none()
+    on_screen._result_cache = signs
+    on_screen._prefetch_done = True
+    shown._prefetched_objects_cache = {"help_signs": on_screen}
+    return shown
 
 
 def version_pdf_view(request, pk, *, model_admin):

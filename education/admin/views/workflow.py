@@ -105,6 +105,18 @@ def workflow_view(request, pk, action, *, model_admin):
     if comment is None:
         messages.error(request, _("The comment is too long (2000 characters at most)."))
         return HttpResponseRedirect(version_url(version))
+    seen = request.POST.get("seen_revision")
+    if version.status == LeafletVersion.Status.DRAFT and seen is not None and seen != str(version.revision):
+        # The page this button was on showed an older draft: acting on it would act on text the user has not
+        # seen (or drop what they typed). Never silently: say so and send them back to the saved draft.
+        messages.error(
+            request,
+            _(
+                "Nothing was done: this draft was saved again after your page was opened (in another tab or by "
+                "someone else). Check the draft below, then try again."
+            ),
+        )
+        return HttpResponseRedirect(version_url(version))
     if action == "discard" and request.POST.get("confirm") != "yes":
         messages.error(request, _("Not discarded: tick the box to confirm that this version should be discarded."))
         return HttpResponseRedirect(version_url(version))

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from education import selectors, services
+from education.admin.codes import LeafletCodeInline, save_codes
 from education.admin.views import history, workflow
 from education.forms import NewDraftForm
-from education.models import Leaflet, LeafletVersion
+from education.models import Leaflet, LeafletCode, LeafletVersion
 
 Status = LeafletVersion.Status
 
@@ -39,6 +40,7 @@ class LeafletAdmin(admin.ModelAdmin):
     list_filter = [ReviewDueFilter, "topic"]
     search_fields = ["name", "slug", "topic", "tags", "versions__title"]
     fields = ["name", "slug", "topic", "tags", "review_interval_months", "owner"]
+    inlines = [LeafletCodeInline]
     change_form_template = "admin/education/leaflet/change_form.html"
     object_history_template = "admin/education/history.html"
 
@@ -88,6 +90,12 @@ class LeafletAdmin(admin.ModelAdmin):
                 owner=obj.owner,
             )
             obj.pk = created.pk
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is LeafletCode:
+            save_codes(request=request, leaflet=form.instance, formset=formset)  # recorded as a detail change
+        else:
+            super().save_formset(request, form, formset, change)
 
     def get_urls(self):
         return [

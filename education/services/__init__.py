@@ -7,6 +7,7 @@
 - `recall`: after a withdrawal, revoking every live link and telling the staff who handed the version out;
 - `sharing`: handout records, share links and sharing a leaflet with a patient (email included);
 - `reminders`: review reminders to leaflet owners;
+- `codes`: the diagnosis codes record systems find a leaflet by;
 - `starter`: the bundled starter leaflets;
 - `permissions`: who may do what (reads only);
 - `errors`: what they raise.
@@ -16,6 +17,7 @@ Each write is keyword-only, runs in one transaction, records the acting user and
 """
 
 from education.models import share_token_hash
+from education.services.codes import MAX_CODES, CodeData, leaflet_codes_set
 from education.services.common import add_months
 from education.services.drafts import (
     CHANGE_NOTE_PROMPT,
@@ -57,7 +59,12 @@ from education.services.sharing import (
     share_url,
     share_with_patient,
 )
-from education.services.starter import STARTER_AUTHOR_USERNAME, starter_author, starter_leaflets_load
+from education.services.starter import (
+    STARTER_AUTHOR_USERNAME,
+    starter_author,
+    starter_codes_apply,
+    starter_leaflets_load,
+)
 from education.services.withdrawal import leaflet_withdraw, version_withdraw
 from education.services.workflow import (
     approval_statement,
@@ -69,8 +76,10 @@ from education.services.workflow import (
 
 __all__ = [
     "CHANGE_NOTE_PROMPT",
+    "CodeData",
     "HANDOUT_OPTION_KEYS",
     "LEAFLET_EDITABLE_FIELDS",
+    "MAX_CODES",
     "MAX_HELP_SIGNS",
     "STARTER_AUTHOR_USERNAME",
     "AlreadyShared",
@@ -95,6 +104,7 @@ __all__ = [
     "can_submit",
     "handout_record",
     "is_contributor",
+    "leaflet_codes_set",
     "leaflet_create",
     "leaflet_withdraw",
     "leaflet_update",
@@ -108,6 +118,7 @@ __all__ = [
     "share_url",
     "share_with_patient",
     "starter_author",
+    "starter_codes_apply",
     "starter_leaflets_load",
     "version_approve_and_publish",
     "version_create_draft",

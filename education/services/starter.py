@@ -8,9 +8,11 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from education.models import Leaflet, LeafletVersion
+from education.services.codes import CodeData, leaflet_codes_set
 from education.services.drafts import HelpSignData, version_create_draft, version_edit_draft
 from education.services.leaflets import leaflet_create
 from education.services.workflow import version_submit
+from education.starter_codes import STARTER_CODES
 from education.starter_content import STARTER_LEAFLETS
 
 STARTER_AUTHOR_USERNAME = "starter-content"
@@ -40,6 +42,7 @@ def starter_leaflets_load(*, author=None, languages: list[str] | None = None) ->
         if Leaflet.objects.filter(slug=item["slug"]).exists():
             continue
         leaflet = leaflet_create(user=author, slug=item["slug"], name=item["name"], topic=item["topic"])
+        _set_starter_codes(leaflet=leaflet, user=author)
         source_version = None
         # The source language (English) first, so translations can point at it.
         for language, content in sorted(item["versions"].items(), key=lambda pair: pair[0] != "en"):
@@ -68,3 +71,21 @@ def starter_leaflets_load(*, author=None, languages: list[str] | None = None) ->
                 source_version = draft
             loaded.append(draft)
     return loaded
+
+
+def _set_starter_codes(*, leaflet: Leaflet, user) -> None:
+    wanted = [CodeData(system, code, display) for system, code, display in STARTER_CODES.get(leaflet.slug, [])]
+    if wanted:
+        leaflet_codes_set(leaflet=leaflet, user=user, wanted=wanted)
+
+
+@transaction.atomic
+def starter_codes_apply(*, user) -> int:
+    """Give the starter leaflets that have no diagnosis codes their bundled ones (for databases made before
+    leaflets had codes); returns how many leaflets got codes. Leaflets with codes are left alone."""
+    leaflets = Leaflet.objects.filter(slug__in=STARTER_CODES, codes__isnull=True).distinct()
+    count = 0
+    for leaflet in leaflets:
+        _set_starter_codes(leaflet=leaflet, user=user)
+        count += 1
+    return count

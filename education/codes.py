@@ -103,7 +103,7 @@ def format_problem(system: str, code: str) -> str | None:
     known = SYSTEMS.get(system)
     if known is None:
         return "unknown code system"
-    if not known.pattern.match(code or ""):
+    if not known.pattern.fullmatch(code or ""):
         return f"not in {known.name} format (for example {known.example})"
     if system == SNOMED_CT:
         if code[-3:-1] not in SNOMED_PARTITIONS:

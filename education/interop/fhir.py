@@ -209,7 +209,7 @@ def read_search(query) -> dict:
     value = single(query, "language")
     if value:
         wanted = [token.strip() for token in value.split(",")]
-        if len(wanted) > MAX_TOKENS or not all(LANGUAGE_TOKEN.match(token) for token in wanted):
+        if len(wanted) > MAX_TOKENS or not all(LANGUAGE_TOKEN.fullmatch(token) for token in wanted):
             raise BadParameter("language", "language codes such as en or fr")
         found["languages"] = [token.lower() for token in wanted]
     value = single(query, "status")
@@ -223,7 +223,7 @@ def read_search(query) -> dict:
     value = single(query, "_id")
     if value:
         wanted = value.split(",")
-        if len(wanted) > MAX_TOKENS or not all(FHIR_ID.match(token) for token in wanted):
+        if len(wanted) > MAX_TOKENS or not all(FHIR_ID.fullmatch(token) for token in wanted):
             raise BadParameter("_id", "resource ids")
         found["ids"] = [int(token) for token in wanted if token.isdigit() and len(token) < 19]
     return found
@@ -318,7 +318,7 @@ def document_read(request, resource_id: str):
         slug = clinic_slug(request.GET)
     except BadParameter as error:
         return outcome("invalid", f"{error.name}: {error.problem}", status=400)
-    number = selectors.parse_id(resource_id) if FHIR_ID.match(resource_id) else None
+    number = selectors.parse_id(resource_id) if FHIR_ID.fullmatch(resource_id) else None
     found = interop_selectors.documents(ids=[number]) if number is not None else []
     if not found:
         if number is not None and interop_selectors.was_withdrawn(version_id=number):

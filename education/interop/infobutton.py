@@ -63,14 +63,14 @@ def read_query(query) -> InfobuttonQuery:
         raise BadParameter("mainSearchCriteria.v.c", codes.format_problem(system, code))
     display = single(query, "mainSearchCriteria.v.dn")
     asked = single(query, "informationRecipient.languageCode.c")
-    if asked and not LANGUAGE_CODE.match(asked):
+    if asked and not LANGUAGE_CODE.fullmatch(asked):
         raise BadParameter("informationRecipient.languageCode.c", "not a language code (en, fr, ...)")
     asked = LANGUAGE_ALIASES.get(asked.lower(), asked)
     kind = single(query, "knowledgeResponseType") or "text/xml"
     if kind not in RESPONSE_TYPES:
         raise BadParameter("knowledgeResponseType", "one of text/xml, application/json, application/javascript")
-    callback = single(query, "callback")
-    if callback and not CALLBACK.match(callback):
+    callback = single(query, "callback", strip=False)
+    if callback and not CALLBACK.fullmatch(callback):
         raise BadParameter("callback", "a JavaScript name: letters, digits and _, not starting with a digit")
     if RESPONSE_TYPES[kind] == "jsonp" and not callback:
         raise BadParameter("callback", "required with application/javascript")

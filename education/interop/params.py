@@ -21,16 +21,17 @@ class BadParameter(ValueError):
         self.problem = problem
 
 
-def single(query: QueryDict, name: str, *, required: bool = False) -> str:
+def single(query: QueryDict, name: str, *, required: bool = False, strip: bool = True) -> str:
     """The one value of a parameter ("" when absent), trimmed; BadParameter when it is repeated, too long,
     holds control characters, or is required and missing."""
     values = query.getlist(name)
     if len(values) > 1:
         raise BadParameter(name, "given more than once")
-    value = values[0].strip() if values else ""
+    value = values[0] if values else ""
+    value = value.strip() if strip else value
     if len(value) > MAX_VALUE_LENGTH:
         raise BadParameter(name, f"longer than {MAX_VALUE_LENGTH} characters")
-    if not _PRINTABLE.match(value):
+    if not _PRINTABLE.fullmatch(value):
         raise BadParameter(name, "holds control characters")
     if required and not value:
         raise BadParameter(name, "required")
@@ -39,6 +40,6 @@ def single(query: QueryDict, name: str, *, required: bool = False) -> str:
 
 def clinic_slug(query: QueryDict) -> str:
     value = single(query, "clinic")
-    if value and not SLUG.match(value):
+    if value and not SLUG.fullmatch(value):
         raise BadParameter("clinic", "not a clinic name (letters, digits, - and _)")
     return value

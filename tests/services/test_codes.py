@@ -14,9 +14,7 @@ def _codes(leaflet):
 
 
 def test_setting_codes_records_the_list_before_and_after(leaflet, editor):
-    services.leaflet_codes_set(
-        leaflet=leaflet, user=editor, wanted=[services.CodeData(ICD, "l720", "Epidermal cyst")]
-    )
+    services.leaflet_codes_set(leaflet=leaflet, user=editor, wanted=[services.CodeData(ICD, "l720", "Epidermal cyst")])
     assert _codes(leaflet) == [(ICD, "L72.0", "Epidermal cyst")]
     change = LeafletChange.objects.get(leaflet=leaflet, field="codes")
     assert (change.actor, change.before, change.after) == (editor, "", "ICD-10-CM L72.0 (Epidermal cyst)")

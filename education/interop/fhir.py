@@ -193,7 +193,9 @@ def _type_tokens(value: str) -> list[tuple[str | None, str]]:
             code = code.strip()
             if not re.fullmatch(r"[A-Za-z0-9.]{1,20}", code):
                 raise BadParameter("type", "not a code")
-            pairs.append((None, code.upper()))
+            if code[0].isalpha():  # an ICD code (either ICD system), with or without its dot
+                code = codes.normalise(codes.ICD10CM, code)
+            pairs.append((None, code))
     if len(pairs) > MAX_TOKENS:
         raise BadParameter("type", f"more than {MAX_TOKENS} codes")
     return pairs

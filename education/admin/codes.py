@@ -37,3 +37,5 @@ def save_codes(*, request, leaflet, formset) -> None:
         if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("code")
     ]
     services.leaflet_codes_set(leaflet=leaflet, user=request.user, wanted=wanted)
+    # The admin's own change message reads these; the service's detail change is the record that counts.
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []

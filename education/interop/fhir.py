@@ -41,6 +41,7 @@ STATUS_OF = {LeafletVersion.Status.PUBLISHED: "current", LeafletVersion.Status.R
 STATUS_SEARCH = {"current": [LeafletVersion.Status.PUBLISHED], "superseded": [LeafletVersion.Status.RETIRED]}
 JSON_FORMATS = {"json", "application/json", "application/fhir+json", "application/json+fhir"}
 SOFTWARE_NAME = "Clinic patient-education leaflets"
+PDF_MISS_SECONDS = 60  # how long "this handout is not stored yet" is remembered
 
 
 def _json(data: dict, *, status: int = 200) -> HttpResponse:
@@ -104,8 +105,9 @@ def _pdf_facts(version: LeafletVersion, clinic) -> dict:
         with default_storage.open(f"{pdf.CACHE_DIR}/v{version.pk}/{key}.pdf", "rb") as file:
             data = file.read()
     except (FileNotFoundError, OSError):
-        return {}
+        data = b""
     if not data.startswith(b"%PDF-"):
+        caches["default"].set(f"interop-pdf:{key}", {}, PDF_MISS_SECONDS)  # not stored yet: look again later
         return {}
     facts = {"size": len(data), "hash": base64.b64encode(hashlib.sha1(data).digest()).decode("ascii")}  # noqa: S324 - FHIR's Attachment.hash is SHA-1
     caches["default"].set(f"interop-pdf:{key}", facts, 24 * 3600)

@@ -253,3 +253,10 @@ def test_requests_over_the_limit_answer_429(client, coded, settings):
 
 def test_only_get_and_head(client, coded):
     assert client.post("/infobutton/service", infobutton_query()).status_code == 405
+
+
+def test_a_withdrawal_shows_at_once_in_cached_answers(client, coded, approver, page_cache):
+    query = infobutton_query(knowledgeResponseType="application/json", **{"informationRecipient.languageCode.c": "fr"})
+    assert client.get("/infobutton/service", query).json()["feed"]["entry"][0]["lang"] == "fr"
+    services.version_withdraw(version=coded["fr"], user=approver, reason="Wrong advice")
+    assert [entry["lang"] for entry in client.get("/infobutton/service", query).json()["feed"]["entry"]] == ["en"]

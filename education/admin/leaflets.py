@@ -91,6 +91,12 @@ class LeafletAdmin(admin.ModelAdmin):
             )
             obj.pk = created.pk
 
+    def get_inlines(self, request, obj):
+        # A form sent without the codes table (a script, an older page) leaves the codes as they are.
+        if request.method == "POST" and "codes-TOTAL_FORMS" not in request.POST:
+            return []
+        return super().get_inlines(request, obj)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is LeafletCode:
             save_codes(request=request, leaflet=form.instance, formset=formset)  # recorded as a detail change

@@ -74,3 +74,15 @@ def test_codes_show_in_the_leaflet_history(client, editor, leaflet):
     client.post(url, leaflet_form(leaflet, [(codes.ICD10CM, "L08.9", "")]))
     history = page(client.get(reverse("admin:education_leaflet_history", args=[leaflet.pk])))
     assert "ICD-10-CM L08.9" in history
+
+
+def test_a_leaflet_form_sent_without_the_codes_table_leaves_the_codes_alone(client, editor, leaflet):
+    from education import services
+
+    services.leaflet_codes_set(leaflet=leaflet, user=editor, wanted=[services.CodeData(codes.ICD10CM, "L72.0")])
+    client.force_login(editor)
+    url = reverse("admin:education_leaflet_change", args=[leaflet.pk])
+    data = {key: value for key, value in leaflet_form(leaflet, []).items() if not key.startswith("codes-")}
+    response = client.post(url, {**data, "topic": "Skin"})
+    assert response.status_code == 302
+    assert [row.code for row in leaflet.codes.all()] == ["L72.0"]

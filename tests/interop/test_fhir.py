@@ -172,3 +172,11 @@ def test_fhir_answers_in_three_queries_or_fewer(client, coded, django_assert_max
         client.get(f"/fhir/DocumentReference/{coded['en'].pk}")
     with django_assert_max_num_queries(0):
         client.get("/fhir/metadata")
+
+
+def test_fhir_answers_are_cached_and_errors_are_not(client, coded, page_cache, django_assert_max_num_queries):
+    first = client.get("/fhir/DocumentReference", {"type": "L72.0"})
+    with django_assert_max_num_queries(1):  # the content generation only
+        assert client.get("/fhir/DocumentReference", {"type": "L72.0"}).content == first.content
+    bad = client.get("/fhir/DocumentReference", {"status": "draft"})
+    assert bad.status_code == 400 and bad["Cache-Control"] == "no-store"

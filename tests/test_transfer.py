@@ -440,8 +440,8 @@ def test_import_refuses_a_database_that_already_holds_leaflets(exported, tmp_pat
         (b'{"format": "clinic-leaflets", "format_version": "1"}', "no valid format_version"),
         (b'{"format": "clinic-leaflets", "format_version": 99}', "newer version of the app"),
         (
-            b'{"format": "clinic-leaflets", "format_version": 3}',
-            "written in format 3 by a newer version of the app; this version reads format 2",
+            b'{"format": "clinic-leaflets", "format_version": 4}',
+            "written in format 4 by a newer version of the app; this version reads format 3",
         ),
         (b'{"format": "clinic-leaflets", "format_version": 1, "users": []}', "missing clinics, leaflets"),
     ],
@@ -502,7 +502,7 @@ def _first(data, section, **match):
         (lambda d: d["users"][0].update(password="md5$x"), r"users\[0\]: a user has exactly the fields"),
         (lambda d: d["users"][0].update(username="bad name!"), r"users\[0\]\.username"),
         (lambda d: d.update(leaflets={"id": 1}), r'"leaflets" must be a list of records'),
-        (lambda d: d.pop("leaflet_changes"), r"does not have the sections of format 2 \(missing leaflet_changes\)"),
+        (lambda d: d.pop("leaflet_changes"), r"does not have the sections of format 3 \(missing leaflet_changes\)"),
         (lambda d: d["versions"][0].pop("withdrawn_at"), r"versions\[0\] \(id \d+\): missing withdrawn_at"),
         (lambda d: d["versions"][0]["contributors"][0].pop("via"), r"contributors\[0\]: missing via"),
         (lambda d: d["audit_events"][0].pop("attestation"), r"audit_events\[0\] \(id \d+\): missing attestation"),
@@ -540,6 +540,7 @@ def as_format_1(data: dict) -> dict:
     old = copy.deepcopy(data)
     old["format_version"] = 1
     del old["leaflet_changes"]
+    del old["leaflet_codes"]  # format 3
     for version in old["versions"]:
         for name in ("withdrawn_at", "withdrawn_by", "withdrawal_reason"):
             del version[name]
@@ -982,6 +983,10 @@ def test_an_empty_database_exports_and_imports(tmp_path):
     path = tmp_path / "empty.json"
     run("export_leaflets", output=str(path))
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data == {"format": "clinic-leaflets", "format_version": 2, **{key: [] for key in transfer.SECTION_KEYS}}
+    assert data == {
+        "format": "clinic-leaflets",
+        "format_version": transfer.FORMAT_VERSION,
+        **{key: [] for key in transfer.SECTION_KEYS},
+    }
     assert "Imported 0 clinics, 0 leaflets" in run("import_leaflets", str(path))
     assert VersionContributor.objects.count() == 0 and ShareLink.objects.count() == 0

@@ -19,6 +19,7 @@ from education.models import (
     HelpSign,
     Leaflet,
     LeafletChange,
+    LeafletCode,
     LeafletVersion,
     ReviewReminder,
     ShareLink,
@@ -26,7 +27,7 @@ from education.models import (
 )
 
 FORMAT = "clinic-leaflets"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MAX_ID = 2**63 - 1
 Status = LeafletVersion.Status
 USER_KEYS = ("username", "first_name", "last_name", "email", "is_active", "is_staff", "groups")
@@ -84,6 +85,7 @@ SECTIONS: tuple[Part, ...] = (
         "content", "attestation",
     ), added_later=("content",), newer=(("attestation", 2),)),
     Part("leaflet_changes", LeafletChange, ("id", "leaflet", "actor", "at", "field", "before", "after"), since=2),
+    Part("leaflet_codes", LeafletCode, ("id", "leaflet", "system", "code", "display"), since=3),
     Part("share_links", ShareLink, (
         "id", "token_hash", "version", "clinic", "created_by", "created_at", "expires_at", "revoked_at",
         "revoked_by", "view_count", "views_after_withdrawal", "form_key_hash",

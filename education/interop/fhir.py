@@ -124,7 +124,7 @@ def document_reference(version: LeafletVersion, *, clinic, clinic_param: str) ->
     clinic_name = clinic.name if clinic else SOFTWARE_NAME
     codings = [
         {"system": codes.SYSTEMS[row.system].uri, "code": row.code, **({"display": row.display} if row.display else {})}
-        for row in version.leaflet.codes.all()
+        for row in interop_selectors.codes_of(version)
         if row.system in codes.SYSTEMS
     ]
     content = [

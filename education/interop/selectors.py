@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from dataclasses import dataclass
+
+from django.db.models import Aggregate, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Concat
 
 from education.models import LeafletCode, LeafletVersion
 
 Status = LeafletVersion.Status
 MAX_RESULTS = 100
+# Separators of the codes carried in the version query (control characters: never in a stored code; the
+# service strips them from displays).
+UNIT, RECORD = "\x1f", "\x1e"
+
+
+class _JoinedText(Aggregate):
+    """Text of the rows joined with a separator: GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
+@dataclass(frozen=True)
+class CodeRow:
+    system: str
+    code: str
+    display: str
+
+
+def codes_of(version: LeafletVersion) -> list[CodeRow]:
+    """The leaflet codes `documents` carried along with a version, in order of system and code."""
+    rows = []
+    for record in (getattr(version, "code_list", None) or "").split(RECORD):
+        parts = record.split(UNIT)
+        if len(parts) == 3:
+            rows.append(CodeRow(*parts))
+    return sorted(rows, key=lambda row: (row.system, row.code))
 
 
 def published_by_code(*, system: str, code: str) -> list[LeafletVersion]:
@@ -27,7 +60,7 @@ def documents(
     ids: list[int] | None = None,
 ) -> list[LeafletVersion]:
     """Public versions (published or superseded, never withdrawn, drafts or discarded ones) as FHIR
-    documents, with their authors, approvers and the leaflet's codes (two queries). `codes` holds
+    documents, with their authors, approvers and the leaflet's codes (`codes_of`), in one query. `codes` holds
     (system OID or None for any system, code) pairs, any of which may match."""
     versions = LeafletVersion.objects.filter(
         status__in=statuses or LeafletVersion.PUBLIC_STATUSES, withdrawn_at__isnull=True
@@ -41,9 +74,15 @@ def documents(
         for system, code in codes:
             matching |= Q(system=system, code=code) if system else Q(code=code)
         versions = versions.filter(leaflet__in=LeafletCode.objects.filter(matching).values("leaflet"))
+    joined = (
+        LeafletCode.objects.filter(leaflet=OuterRef("leaflet"))
+        .values("leaflet")
+        .annotate(joined=_JoinedText(Concat("system", Value(UNIT), "code", Value(UNIT), "display"), Value(RECORD)))
+        .values("joined")
+    )
     return list(
         versions.select_related("leaflet", "created_by", "approved_by")
-        .prefetch_related(Prefetch("leaflet__codes", queryset=LeafletCode.objects.order_by("system", "code")))
+        .annotate(code_list=Subquery(joined, output_field=TextField()))
         .order_by("leaflet__name", "language", "-number")[:MAX_RESULTS]
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,6 +15,7 @@ from education.services.errors import WorkflowError
 from education.services.permissions import require
 
 MAX_CODES = 50
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # never in a code's meaning (and they separate codes in queries)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def leaflet_codes_set(*, leaflet: Leaflet, user: AbstractBaseUser, wanted: list[
             raise WorkflowError(
                 _("%(code)s is not a valid %(system)s code.") % {"code": code, "system": codes.system_name(item.system)}
             )
-        new[(item.system, code)] = (item.display or "").strip()[:200]
+        new[(item.system, code)] = _CONTROL.sub("", item.display or "").strip()[:200]
     Leaflet.objects.select_for_update().filter(pk=leaflet.pk).exists()  # one change of codes at a time
     existing = {(row.system, row.code): row for row in leaflet.codes.all()}
     before = _listed((system, code, row.display) for (system, code), row in existing.items())

@@ -136,7 +136,6 @@ def document_reference(version: LeafletVersion, *, clinic, clinic_param: str) ->
                 "title": version.title,
                 "creation": _instant(version.published_at),
             },
-            "format": {"system": "urn:ietf:bcp:13", "code": "text/html", "display": "HTML page"},
         }
     ]
     if status == "current":  # the handout address always serves the published version
@@ -152,7 +151,6 @@ def document_reference(version: LeafletVersion, *, clinic, clinic_param: str) ->
                     "creation": _instant(version.published_at),
                     **_pdf_facts(version, clinic),
                 },
-                "format": {"system": "urn:ietf:bcp:13", "code": "application/pdf", "display": "PDF handout"},
             }
         )
     resource = {

@@ -285,6 +285,9 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Patient leaflets")
 # other edits (a clinic's colours or logo) within this time. The cache is CACHES["default"]: per process
 # unless a shared cache is configured.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
+# Record systems (/infobutton/, /fhir/): requests per client address per minute, answers from the page cache
+# not counted (education/interop/throttle.py); 0 for no limit.
+INTEROP_REQUESTS_PER_MINUTE = env.int("INTEROP_REQUESTS_PER_MINUTE", default=120)
 
 # --- when something fails (clinic/errors.py) -------------------------------------------------------------------
 # The 500 and 503 pages name the clinic and its phone number without the database: the default clinic's

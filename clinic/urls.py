@@ -10,6 +10,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="education:index", permanent=False)),
     path("admin/", admin.site.urls),
     path("", include("education.urls")),
+    # Record systems: HL7 Infobutton and FHIR R4, read-only (education/interop/).
+    path("", include("education.interop.urls")),
 ]
 
 if settings.DEBUG:

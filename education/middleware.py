@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import caches
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
-from django.urls import get_urlconf, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
 
 from clinic.otp import is_verified, two_factor_required
 from education import selectors
@@ -26,6 +26,16 @@ def _prefixes_for(urlconf) -> tuple[str, str]:
 
 def _public_prefix() -> str:
     return _prefixes_for(get_urlconf())[0]
+
+
+@functools.lru_cache(maxsize=8)
+def _record_system_prefixes(urlconf) -> tuple[str, ...]:
+    """The folders of the record systems' endpoints (/infobutton/, /fhir/): public and cached the same way."""
+    names = ("interop:infobutton_service", "interop:fhir_metadata")
+    try:
+        return tuple(reverse(name, urlconf=urlconf).rsplit("/", 1)[0] + "/" for name in names)
+    except NoReverseMatch:  # a project that does not include them
+        return ()
 
 
 def _staff_prefix() -> str:
@@ -66,7 +76,8 @@ def forget_stale_pages(**kwargs) -> None:
 
 class PublicPageCacheMiddleware:
     """Patient pages for patients, from the cache: anonymous GETs of /leaflets/... (pages and their public
-    handout PDFs; not share links, which count views and are never stored) are kept for
+    handout PDFs; not share links, which count views and are never stored) and of the record systems'
+    /infobutton/... and /fhir/... are kept for
     PUBLIC_PAGE_CACHE_SECONDS (0 turns this off).
 
     The key holds the address with its query, the host, the browser's Accept-Language and the language cookie,
@@ -84,6 +95,15 @@ class PublicPageCacheMiddleware:
     """
 
     NONCE_PLACEHOLDER = b"__csp_nonce_placeholder__"
+    # Pages, handouts, and the record systems' answers (Atom, JSON, JSONP, FHIR JSON).
+    CACHED_TYPES = (
+        "text/html",
+        "application/pdf",
+        "text/xml",
+        "application/json",
+        "application/javascript",
+        "application/fhir+json",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -125,7 +145,7 @@ class PublicPageCacheMiddleware:
         path = request.path_info
         return (
             request.method == "GET"
-            and path.startswith(_public_prefix())
+            and path.startswith((_public_prefix(), *_record_system_prefixes(get_urlconf())))
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         )
 
@@ -159,7 +179,7 @@ class PublicPageCacheMiddleware:
         return (
             response.status_code == 200
             and not getattr(response, "streaming", False)
-            and response.get("Content-Type", "").startswith(("text/html", "application/pdf"))
+            and response.get("Content-Type", "").startswith(PublicPageCacheMiddleware.CACHED_TYPES)
             and not response.cookies
             and "cookie" not in vary
             and not any(word in cache_control for word in ("private", "no-store", "no-cache"))

@@ -537,7 +537,7 @@ def test_a_file_from_before_the_translated_advice_imports_with_none(exported, tm
     assert riviere.urgent_care_advice_translations == {}
 
 
-FORMAT_3_SECTIONS = ("staff_profiles", "review_requests", "review_renewals", "notifications")
+FORMAT_3_SECTIONS = ("staff_profiles", "review_requests", "review_renewals", "notifications", "leaflet_codes")
 
 
 def as_format_1(data: dict) -> dict:
@@ -992,7 +992,11 @@ def test_an_empty_database_exports_and_imports(tmp_path):
     path = tmp_path / "empty.json"
     run("export_leaflets", output=str(path))
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data == {"format": "clinic-leaflets", "format_version": 3, **{key: [] for key in transfer.SECTION_KEYS}}
+    assert data == {
+        "format": "clinic-leaflets",
+        "format_version": transfer.FORMAT_VERSION,
+        **{key: [] for key in transfer.SECTION_KEYS},
+    }
     assert "Imported 0 clinics, 0 leaflets" in run("import_leaflets", str(path))
     assert VersionContributor.objects.count() == 0 and ShareLink.objects.count() == 0
 

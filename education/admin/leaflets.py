@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from education import selectors, services
+from education.admin.codes import LeafletCodeInline, save_codes
 from education.admin.views import history, register, workflow
 from education.forms import NewDraftForm, NewLeafletForm
-from education.models import Leaflet, LeafletVersion
+from education.models import Leaflet, LeafletCode, LeafletVersion
 
 Status = LeafletVersion.Status
 
@@ -40,6 +41,7 @@ class LeafletAdmin(admin.ModelAdmin):
     list_filter = [ReviewDueFilter, "topic"]
     search_fields = ["name", "slug", "topic", "tags", "versions__title"]
     fields = ["name", "slug", "topic", "tags", "review_interval_months", "owner"]
+    inlines = [LeafletCodeInline]
     change_form_template = "admin/education/leaflet/change_form.html"
     object_history_template = "admin/education/history.html"
 
@@ -121,6 +123,18 @@ class LeafletAdmin(admin.ModelAdmin):
             % {"name": obj.name},
         )
         return HttpResponseRedirect(reverse("admin:education_leafletversion_change", args=[draft.pk]))
+
+    def get_inlines(self, request, obj):
+        # A form sent without the codes table (a script, an older page) leaves the codes as they are.
+        if request.method == "POST" and "codes-TOTAL_FORMS" not in request.POST:
+            return []
+        return super().get_inlines(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is LeafletCode:
+            save_codes(request=request, leaflet=form.instance, formset=formset)  # recorded as a detail change
+        else:
+            super().save_formset(request, form, formset, change)
 
     def get_urls(self):
         return [

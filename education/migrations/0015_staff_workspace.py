@@ -40,7 +40,7 @@ def remove_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("education", "0012_protect_steps_links_and_slugs"),
+        ("education", "0013_leaflet_codes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,6 +5,7 @@ migrations `0002`, `0005`, `0011` and `0012`), so neither a bug in Python nor a 
 The service functions in `education.services` are the only code that changes these rows.
 """
 
+from education.models.codes import LeafletCode
 from education.models.handouts import Handout, HandoutItem, ShareLink, share_token_hash
 from education.models.history import AuditEvent
 from education.models.leaflets import Leaflet, LeafletChange
@@ -27,6 +28,7 @@ __all__ = [
     "Notification",
     "Leaflet",
     "LeafletChange",
+    "LeafletCode",
     "LeafletVersion",
     "LeafletVersionQuerySet",
     "ReviewReminder",

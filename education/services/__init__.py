@@ -9,6 +9,7 @@
 - `reminders`: review reminders to leaflet owners;
 - `notifications`: who is told about what (shown on the staff home, emailed after the commit);
 - `renewals`: "reviewed, no change", which renews a published version's review date;
+- `codes`: the diagnosis codes record systems find a leaflet by;
 - `starter`: the bundled starter leaflets;
 - `permissions`: who may do what (reads only);
 - `errors`: what they raise.
@@ -18,6 +19,7 @@ Each write is keyword-only, runs in one transaction, records the acting user and
 """
 
 from education.models import share_token_hash
+from education.services.codes import MAX_CODES, CodeData, leaflet_codes_set
 from education.services.common import add_months
 from education.services.drafts import (
     CHANGE_NOTE_PROMPT,
@@ -71,6 +73,7 @@ from education.services.starter import (
     STARTER_AUTHOR_USERNAME,
     StarterOutcome,
     starter_author,
+    starter_codes_apply,
     starter_leaflets_load,
     starter_leaflets_update,
 )
@@ -85,8 +88,10 @@ from education.services.workflow import (
 
 __all__ = [
     "CHANGE_NOTE_PROMPT",
+    "CodeData",
     "HANDOUT_OPTION_KEYS",
     "LEAFLET_EDITABLE_FIELDS",
+    "MAX_CODES",
     "MAX_HELP_SIGNS",
     "STARTER_AUTHOR_USERNAME",
     "AlreadyShared",
@@ -112,6 +117,7 @@ __all__ = [
     "clinical_approvers",
     "handout_record",
     "is_contributor",
+    "leaflet_codes_set",
     "leaflet_create",
     "leaflet_withdraw",
     "leaflet_update",
@@ -129,6 +135,7 @@ __all__ = [
     "share_with_patient",
     "staff_language_set",
     "starter_author",
+    "starter_codes_apply",
     "starter_leaflets_load",
     "starter_leaflets_update",
     "StarterOutcome",

@@ -16,9 +16,11 @@ from django.db import transaction
 from clinic.text import without_bidi_controls
 from education.content import sanitise_body
 from education.models import Leaflet, LeafletVersion
+from education.services.codes import CodeData, leaflet_codes_set
 from education.services.drafts import HelpSignData, version_create_draft, version_edit_draft
 from education.services.leaflets import leaflet_create
 from education.services.workflow import version_submit
+from education.starter_codes import STARTER_CODES
 from education.starter_content import STARTER_LEAFLETS
 
 STARTER_AUTHOR_USERNAME = "starter-content"
@@ -125,6 +127,7 @@ def starter_leaflets_update(*, author=None, languages: list[str] | None = None) 
         is_new = leaflet is None
         if is_new:
             leaflet = leaflet_create(user=author, slug=item["slug"], name=item["name"], topic=item["topic"])
+            _set_starter_codes(leaflet=leaflet, user=author)
         source = None
         # The source language (English) first, so translations can point at it.
         for language, content in sorted(item["versions"].items(), key=lambda pair: pair[0] != "en"):
@@ -155,3 +158,21 @@ def starter_leaflets_load(*, author=None, languages: list[str] | None = None) ->
         for outcome in starter_leaflets_update(author=author, languages=languages)
         if outcome.outcome in ("added", "offered")
     ]
+
+
+def _set_starter_codes(*, leaflet: Leaflet, user) -> None:
+    wanted = [CodeData(system, code, display) for system, code, display in STARTER_CODES.get(leaflet.slug, [])]
+    if wanted:
+        leaflet_codes_set(leaflet=leaflet, user=user, wanted=wanted)
+
+
+@transaction.atomic
+def starter_codes_apply(*, user) -> int:
+    """Give the starter leaflets that have no diagnosis codes their bundled ones (for databases made before
+    leaflets had codes); returns how many leaflets got codes. Leaflets with codes are left alone."""
+    leaflets = Leaflet.objects.filter(slug__in=STARTER_CODES, codes__isnull=True).distinct()
+    count = 0
+    for leaflet in leaflets:
+        _set_starter_codes(leaflet=leaflet, user=user)
+        count += 1
+    return count

@@ -9,10 +9,12 @@ names, email, active/staff flags and groups; password hashes are never written.
 The file is a JSON object: "format" and "format_version" first, then one list per section, each sorted by id
 (users by username), each record with the same keys in the same order. Exporting the same data twice gives
 the same bytes, so an import followed by an export can be compared with the original file. Exports are
-written in format 2, which added withdrawal (versions' withdrawn_at, withdrawn_by, withdrawal_reason), the
+written in format 3. Format 2 added withdrawal (versions' withdrawn_at, withdrawn_by, withdrawal_reason), the
 approver's attestation on audit events, contributors counted through copied text (`via`), share links'
 views_after_withdrawal, and the leaflet_changes section. A format 1 file (written before those existed)
-still imports, with those fields empty and no leaflet changes; a newer format is refused.
+still imports, with those fields empty and no leaflet changes. Format 3 added the leaflet_codes section
+(the diagnosis codes record systems find leaflets by); a format 2 file imports without codes. A newer format
+is refused.
 
 The import keeps primary keys and timestamps, and goes through the database's own rules (constraints and
 the triggers of migrations 0002, 0005, 0011 and 0012) rather than around them: each version is inserted as

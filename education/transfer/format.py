@@ -19,6 +19,7 @@ from education.models import (
     HelpSign,
     Leaflet,
     LeafletChange,
+    LeafletCode,
     LeafletVersion,
     Notification,
     ReviewReminder,
@@ -88,6 +89,7 @@ SECTIONS: tuple[Part, ...] = (
         "content", "attestation",
     ), added_later=("content",), newer=(("attestation", 2),)),
     Part("leaflet_changes", LeafletChange, ("id", "leaflet", "actor", "at", "field", "before", "after"), since=2),
+    Part("leaflet_codes", LeafletCode, ("id", "leaflet", "system", "code", "display"), since=3),
     Part("share_links", ShareLink, (
         "id", "token_hash", "version", "clinic", "created_by", "created_at", "expires_at", "revoked_at",
         "revoked_by", "view_count", "views_after_withdrawal", "form_key_hash",

@@ -57,6 +57,7 @@ class Command(BaseCommand):
             clinic = self._clinic()
             users = self._users(password)
             services.starter_leaflets_load(author=users["editor"])
+            services.starter_codes_apply(user=users["editor"])
             published = self._publish(approver=users["clinician"])
         self.stdout.write(f"Demo clinic: {clinic.name}")
         for version in published:

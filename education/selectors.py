@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.models import Clinic
-from education import content
+from education import content, figures
 from education.models import (
     AuditEvent,
     Handout,
@@ -21,6 +21,7 @@ from education.models import (
     LeafletChange,
     LeafletVersion,
     ShareLink,
+    VersionFigure,
     share_token_hash,
 )
 
@@ -37,8 +38,11 @@ def parse_id(value: str | None) -> int | None:
 
 
 def _with_signs(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("leaflet").prefetch_related(
-        Prefetch("help_signs", queryset=HelpSign.objects.order_by("position", "id"))
+    """With its leaflet and signs, and whether it has figures: a page without any makes no query for them."""
+    return (
+        queryset.select_related("leaflet")
+        .prefetch_related(Prefetch("help_signs", queryset=HelpSign.objects.order_by("position", "id")))
+        .annotate(has_figures=Exists(VersionFigure.objects.filter(version=OuterRef("pk"))))
     )
 
 
@@ -342,3 +346,25 @@ def draft_sources(
     if language != settings.LANGUAGE_CODE:
         return based_on, leaflet.versions.filter(language=settings.LANGUAGE_CODE, status=Status.PUBLISHED).first()
     return based_on, None
+
+
+def figure_file_visibility(*, name: str, staff: bool) -> tuple[str, bool] | None:
+    """For a figure copy's file name (`<sha256>-<width>.<ext>`): (its storage name, whether it is public),
+    if some version a visitor may see shows it; for staff who write or approve leaflets, drafts count too
+    (not public, so never cached by shared caches). None otherwise: unknown, withdrawn-only, draft-only or
+    a width that was never made (originals are not served)."""
+    match = figures.NAME_PATTERN.match(name or "")
+    if match is None or match.group("width") is None:
+        return None
+    rows = VersionFigure.objects.filter(sha256=match.group("sha"), extension=match.group("ext"))
+    public = rows.filter(version__status__in=LeafletVersion.PUBLIC_STATUSES, version__withdrawn_at__isnull=True)
+    figure = public.first()
+    is_public = figure is not None
+    if figure is None and staff:
+        figure = rows.first()
+    if figure is None:
+        return None
+    width = int(match.group("width"))
+    if width not in figures.rendition_widths(figure.width):
+        return None
+    return figures.FIGURE_FOLDER + name, is_public

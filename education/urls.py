@@ -8,6 +8,7 @@ urlpatterns = [
     path("leaflets/<slug:slug>/", views.leaflet_current, name="leaflet"),
     path("leaflets/<slug:slug>/v<int:number>/", views.leaflet_version, name="leaflet_version"),
     path("leaflets/<slug:slug>/handout.pdf", views.leaflet_handout, name="leaflet_handout"),
+    path("figures/<str:name>", views.figure_file, name="figure_file"),
     path("staff/handout/", views.handout_create, name="handout_create"),
     path("s/<str:token>/", views.share_page, name="share"),
     path("s/<str:token>/handout.pdf", views.share_handout, name="share_handout"),

@@ -1,6 +1,7 @@
 """The app's own pages: `public` for patients (leaflets, share links, handout PDFs), `staff` for printing a
 handout and sharing a leaflet outside the admin."""
 
+from education.views.figures import figure_file
 from education.views.public import (
     leaflet_current,
     leaflet_handout,
@@ -12,6 +13,7 @@ from education.views.public import (
 from education.views.staff import handout_create, share_create
 
 __all__ = [
+    "figure_file",
     "handout_create",
     "leaflet_current",
     "leaflet_handout",

@@ -1,0 +1,114 @@
+"""Figures on patient pages (<img> with alt, size, srcset and lazy loading) and the figure files
+(education/views/figures.py): served from storage only for versions the visitor may see."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+
+from education import services
+from tests import factories
+from tests.figures_support import add_figure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def with_figure(leaflet, editor, approver):
+    draft = factories.make_draft(leaflet=leaflet, author=editor)
+    add_figure(draft, user=editor, caption="Milia are small white <bumps>.", after_heading="What is this?")
+    services.version_submit(version=draft, user=editor)
+    return services.version_approve_and_publish(
+        version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver
+    )
+
+
+def img_tags(html: str) -> list[str]:
+    return re.findall(r"<img [^>]*>", html)
+
+
+def file_urls(html: str) -> list[str]:
+    return sorted(set(re.findall(r"/figures/[0-9a-f]{64}-[0-9]+\.png", html)))
+
+
+def test_the_page_shows_the_figure_after_its_heading_with_alt_size_srcset_and_lazy_loading(client, with_figure):
+    html = client.get("/leaflets/milia-test/").content.decode()
+    [img] = img_tags(html)
+    assert 'alt="Where milia appear on the face."' in img
+    assert 'width="700" height="400"' in img
+    assert 'loading="lazy"' in img
+    assert re.search(r'srcset="/figures/[0-9a-f]{64}-320\.png 320w, /figures/[0-9a-f]{64}-640\.png 640w"', img)
+    assert 'sizes="(min-width: 44rem) 40rem, calc(100vw - 4rem)"' in img
+    assert re.search(r'src="/figures/[0-9a-f]{64}-320\.png"', img)  # the smallest copy for browsers without srcset
+    assert "<figcaption>Milia are small white &lt;bumps&gt;.</figcaption>" in html
+    assert html.index("What is this?</h2><figure") < html.index("This is a short test leaflet")
+
+
+def test_the_page_without_its_images_stays_light_and_few_queries(client, with_figure, django_assert_max_num_queries):
+    html = client.get("/leaflets/milia-test/").content
+    assets = re.findall(rb'(?:href|src)="/static/([^"]+)"', html)
+    total = len(html) + sum(Path(finders.find(asset.decode())).stat().st_size for asset in assets)
+    assert total < 100_000, total
+    with django_assert_max_num_queries(5):  # one more than a page without figures: the figures themselves
+        client.get("/leaflets/milia-test/")
+
+
+def test_a_public_figure_copy_is_served_from_storage_with_long_cache_headers(client, with_figure):
+    html = client.get("/leaflets/milia-test/").content.decode()
+    urls = file_urls(html)
+    assert len(urls) == 2
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/png"
+        assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+def test_a_draft_figure_is_served_only_to_staff_and_never_cached(client, draft, editor):
+    add_figure(draft, user=editor)
+    url = file_urls(draft.body_html())[0]
+    assert client.get(url).status_code == 404
+    client.force_login(editor)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    response.close()
+
+
+def test_a_withdrawn_versions_figure_is_no_longer_served(client, with_figure, approver):
+    url = file_urls(client.get("/leaflets/milia-test/").content.decode())[0]
+    services.version_withdraw(version=with_figure, user=approver, reason="The picture is misleading.")
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "{sha}.png",  # the original is never served, only the copies
+        "{sha}-1280.png",  # a width never made for this picture
+        "{sha}-640.jpg",
+        "{sha}-640.svg",
+        "{sha}-640.png.html",
+        "not-a-figure.png",
+        "%2e%2e%2fsettings.py",
+        "{sha}-99999999999999999999.png",
+        "",
+    ],
+)
+def test_anything_else_under_figures_is_not_found(client, with_figure, name):
+    sha = with_figure.figures.get().sha256
+    assert client.get(f"/figures/{name.format(sha=sha)}").status_code == 404
+
+
+def test_figure_files_only_answer_get_and_head(client, with_figure):
+    url = file_urls(client.get("/leaflets/milia-test/").content.decode())[0]
+    assert client.post(url).status_code == 405
+    assert client.head(url).status_code == 200
+
+
+def test_the_body_sanitiser_still_refuses_raw_images(draft, editor):
+    edited = factories.edit(draft, user=editor, body='<p>Hi</p><img src="https://evil.example/x.png" alt="x">')
+    assert "<img" not in edited.body
+    assert "<img" not in edited.body_html()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from education import selectors, services
 from education.admin import common
-from education.admin.views import compare, history, preview, recall, workflow
+from education.admin.views import compare, figures, history, preview, recall, workflow
 from education.content import (
     READABILITY_TARGET_GRADE,
     READING_EASE_TARGET,
@@ -300,6 +300,11 @@ class LeafletVersionAdmin(admin.ModelAdmin):
                 "<int:pk>/compare/sent-back/",
                 self.admin_site.admin_view(partial(compare.compare_sent_back_view, model_admin=self)),
                 name="education_leafletversion_compare_sent_back",
+            ),
+            path(
+                "<int:pk>/figures/",
+                self.admin_site.admin_view(partial(figures.figures_view, model_admin=self)),
+                name="education_leafletversion_figures",
             ),
             path(
                 "<int:pk>/preview/",

@@ -419,14 +419,17 @@ class _Figure:
 
 def content_data(version) -> dict:
     """What patients see in a version, as JSON-ready data (kept with some audit events; see ContentSnapshot)."""
-    return {
+    data = {
         "title": version.title,
         "summary": version.summary,
         "body": version.body,
         "references": version.references,
         "signs": [[sign.urgency, sign.text] for sign in version.help_signs.all()],
-        "figures": [list(figure.fingerprint_data()) for figure in version.figures.all()],
     }
+    figures = [list(figure.fingerprint_data()) for figure in version.figures.all()]
+    if figures:  # only then: content kept before figures existed has the same shape as content without any
+        data["figures"] = figures
+    return data
 
 
 class ContentSnapshot:

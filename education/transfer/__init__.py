@@ -12,7 +12,9 @@ the same bytes, so an import followed by an export can be compared with the orig
 written in format 2, which added withdrawal (versions' withdrawn_at, withdrawn_by, withdrawal_reason), the
 approver's attestation on audit events, contributors counted through copied text (`via`), share links'
 views_after_withdrawal, and the leaflet_changes section. A format 1 file (written before those existed)
-still imports, with those fields empty and no leaflet changes; a newer format is refused.
+still imports, with those fields empty and no leaflet changes; a newer format is refused. Versions' figures
+(a nested list) and their pictures (a "pictures" section: each original once, base64, checked against its
+SHA-256 and decoded as an upload is) are left out of files without any, so older files still import.
 
 The import keeps primary keys and timestamps, and goes through the database's own rules (constraints and
 the triggers of migrations 0002, 0005, 0011 and 0012) rather than around them: each version is inserted as

@@ -25,7 +25,7 @@ from clinic.images import decode_upload, encode
 MAX_FIGURE_BYTES = 5 * 1024 * 1024
 # Widths (pixels) of the copies made for screens; a phone picks the smallest that fills its width.
 RENDITION_WIDTHS = (320, 640, 960, 1280)
-# The largest copy is printed: 1280 px across the 120 mm a figure may take on paper is about 270 dpi.
+# The largest copy is printed: 1280 px across the 110 mm a figure may take on paper is about 300 dpi.
 PRINT_WIDTH = RENDITION_WIDTHS[-1]
 FIGURE_FOLDER = "figures/"
 NAME_PATTERN = re.compile(r"^(?P<sha>[0-9a-f]{64})(?:-(?P<width>[0-9]{2,5}))?\.(?P<ext>png|jpg)$")

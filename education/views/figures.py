@@ -6,7 +6,7 @@ Names are content-addressed, so a public copy is cached for a year; a draft's is
 """
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
 
 from education import selectors, services
@@ -23,10 +23,12 @@ def figure_file(request, name: str):
         raise Http404
     storage_name, is_public = found
     try:
-        file = default_storage.open(storage_name, "rb")
-    except (FileNotFoundError, OSError) as error:
+        # Copies are small (at most 1280 px wide): read whole, so no file or S3 stream is left open.
+        with default_storage.open(storage_name, "rb") as file:
+            data = file.read()
+    except OSError as error:
         raise Http404 from error
-    response = FileResponse(file, content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]])
+    response = HttpResponse(data, content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]])
     response["Cache-Control"] = "public, max-age=31536000, immutable" if is_public else "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -63,7 +63,7 @@ def test_a_public_figure_copy_is_served_from_storage_with_long_cache_headers(cli
         assert response.status_code == 200
         assert response["Content-Type"] == "image/png"
         assert response["Cache-Control"] == "public, max-age=31536000, immutable"
-        assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+        assert response.content.startswith(b"\x89PNG")
 
 
 def test_a_draft_figure_is_served_only_to_staff_and_never_cached(client, draft, editor):
@@ -74,7 +74,6 @@ def test_a_draft_figure_is_served_only_to_staff_and_never_cached(client, draft, 
     response = client.get(url)
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
-    response.close()
 
 
 def test_a_withdrawn_versions_figure_is_no_longer_served(client, with_figure, approver):

@@ -72,10 +72,11 @@ def rendition_name(sha256: str, extension: str, width: int) -> str:
 
 
 def rendition_widths(original_width: int) -> list[int]:
-    """The copy widths made for a picture this wide: never wider than the original (nothing is blown up); a
-    picture narrower than the smallest copy gets one copy at its own width."""
-    widths = [width for width in RENDITION_WIDTHS if width <= original_width]
-    return widths or [original_width]
+    """The copy widths made for a picture this wide: the standard widths below its own, then its own width
+    (or the largest standard width, if it is wider). Nothing is blown up, and a screen that needs the whole
+    picture gets it."""
+    smaller = [width for width in RENDITION_WIDTHS if width < min(original_width, PRINT_WIDTH)]
+    return [*smaller, min(original_width, PRINT_WIDTH)]
 
 
 def print_width(original_width: int) -> int:

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from education import figures
 from education.models.versions import LeafletVersion
 
-# The page's text column (static/css/screen.css: .wrap at most 42rem, less 1rem padding each side, and main's).
-SCREEN_SIZES = "(min-width: 44rem) 40rem, calc(100vw - 4rem)"
+# The page's text column (static/css/screen.css: main.wrap at most 42rem with 1rem padding each side, the root
+# font 112.5% = 18px), in pixels: in `sizes`, rem would mean the browser's initial 16px, not the page's.
+SCREEN_SIZES = "(min-width: 756px) 720px, calc(100vw - 36px)"
 
 
 class VersionFigure(models.Model):

@@ -38,8 +38,12 @@ def test_the_page_shows_the_figure_after_its_heading_with_alt_size_srcset_and_la
     assert 'alt="Where milia appear on the face."' in img
     assert 'width="700" height="400"' in img
     assert 'loading="lazy"' in img
-    assert re.search(r'srcset="/figures/[0-9a-f]{64}-320\.png 320w, /figures/[0-9a-f]{64}-640\.png 640w"', img)
-    assert 'sizes="(min-width: 44rem) 40rem, calc(100vw - 4rem)"' in img
+    assert re.search(
+        r'srcset="/figures/[0-9a-f]{64}-320\.png 320w, /figures/[0-9a-f]{64}-640\.png 640w, '
+        r'/figures/[0-9a-f]{64}-700\.png 700w"',
+        img,
+    )
+    assert 'sizes="(min-width: 756px) 720px, calc(100vw - 36px)"' in img
     assert re.search(r'src="/figures/[0-9a-f]{64}-320\.png"', img)  # the smallest copy for browsers without srcset
     assert "<figcaption>Milia are small white &lt;bumps&gt;.</figcaption>" in html
     assert html.index("What is this?</h2><figure") < html.index("This is a short test leaflet")
@@ -57,7 +61,7 @@ def test_the_page_without_its_images_stays_light_and_few_queries(client, with_fi
 def test_a_public_figure_copy_is_served_from_storage_with_long_cache_headers(client, with_figure):
     html = client.get("/leaflets/milia-test/").content.decode()
     urls = file_urls(html)
-    assert len(urls) == 2
+    assert len(urls) == 3
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200
@@ -86,7 +90,7 @@ def test_a_withdrawn_versions_figure_is_no_longer_served(client, with_figure, ap
     "name",
     [
         "{sha}.png",  # the original is never served, only the copies
-        "{sha}-1280.png",  # a width never made for this picture
+        "{sha}-1280.png",  # a width never made for this picture (it is 700 px wide)
         "{sha}-640.jpg",
         "{sha}-640.svg",
         "{sha}-640.png.html",

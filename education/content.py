@@ -283,6 +283,18 @@ def _heading_key(text: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]*>", "", text)).split()).casefold()
 
 
+def body_headings(body_html: str) -> list[str]:
+    """The text of each h2 and h3 of a sanitised body, in order: the places a figure can follow."""
+    return [" ".join(html.unescape(re.sub(r"<[^>]*>", "", text)).split())
+            for _tag, text in re.findall(r"<(h[23])>(.*?)</\1>", body_html or "", flags=re.DOTALL)]  # fmt: skip
+
+
+def heading_found(body_html: str, anchor: str) -> bool:
+    """Whether a figure's `after_heading` names a heading of the body (as `place_figures` compares them)."""
+    key = _heading_key(anchor)
+    return bool(key) and any(_heading_key(heading) == key for heading in body_headings(body_html))
+
+
 def place_figures(body_html: str, figures: list[tuple[str, str]]) -> str:
     """A sanitised body with each figure's HTML placed right after the heading it names (`after_heading`,
     compared without case and spacing), in the order given; figures whose heading is empty or not in the

@@ -344,6 +344,7 @@ class FigureForm(forms.Form):
         label=_("After heading"),
         max_length=200,
         required=False,
+        widget=forms.TextInput(attrs={"list": "body-headings"}),  # the figures page lists the body's headings
         help_text=_("A heading of the body, word for word; leave empty to show the picture after the body."),
     )
     position = forms.IntegerField(label=_("Order"), min_value=0, max_value=1000, required=False)

@@ -126,3 +126,14 @@ def test_a_bad_figure_id_is_a_message_not_an_error(client, draft, editor, figure
 def test_the_version_page_links_to_its_figures(client, draft, editor):
     client.force_login(editor)
     assert figures_url(draft) in page(client.get(reverse("admin:education_leafletversion_change", args=[draft.pk])))
+
+
+def test_the_page_offers_the_body_headings_and_warns_when_a_figures_heading_is_gone(client, draft, editor):
+    add_figure(draft, user=editor, after_heading="What is this?")
+    client.force_login(editor)
+    text = page(client.get(figures_url(draft)))
+    assert '<option value="What is this?">' in text
+    assert "so this picture is shown after the body" not in text
+    factories.edit(draft, user=editor, body="<h2>Renamed</h2><p>Text.</p>")
+    text = page(client.get(figures_url(draft)))
+    assert 'The body has no heading "What is this?" (any more)' in text

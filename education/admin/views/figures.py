@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from education import services
 from education.admin.common import not_permitted_as_403, page_context, viewable_version
+from education.content import body_headings, heading_found
 from education.forms import FigureAddForm, FigureForm
 from education.models import LeafletVersion
 
@@ -79,6 +80,7 @@ def figures_view(request, pk, *, model_admin):
         {
             "figure": figure,
             "thumbnail": figure.renditions()[0][1].removeprefix("figures/"),
+            "heading_missing": bool(figure.after_heading) and not heading_found(version.body, figure.after_heading),
             "form": FigureForm(
                 initial={
                     "alt_text": figure.alt_text,
@@ -100,6 +102,7 @@ def figures_view(request, pk, *, model_admin):
         rows=rows,
         editable=editable,
         add_form=add_form,
+        headings=body_headings(version.body),
     )
     return TemplateResponse(request, "admin/education/leafletversion/figures.html", context)
 

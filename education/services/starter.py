@@ -92,6 +92,7 @@ def starter_leaflets_load(*, author=None, languages: list[str] | None = None) ->
             # with its source's figures, alt text in the source language).
             for copied in list(draft.figures.all()):
                 figure_remove(figure=copied, user=author)
+            draft.refresh_from_db()
             for figure in content.get("figures", []):
                 draft = _add_starter_figure(draft, author=author, figure=figure)
             draft.refresh_from_db()

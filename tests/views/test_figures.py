@@ -115,3 +115,53 @@ def test_the_body_sanitiser_still_refuses_raw_images(draft, editor):
     edited = factories.edit(draft, user=editor, body='<p>Hi</p><img src="https://evil.example/x.png" alt="x">')
     assert "<img" not in edited.body
     assert "<img" not in edited.body_html()
+
+
+def _with_test_figures(leaflets: list[dict]) -> list[dict]:
+    """The bundled starter leaflets, each version given one figure (tests' own picture) after its first heading."""
+    import copy
+
+    leaflets = copy.deepcopy(leaflets)
+    for item in leaflets:
+        for language, content in item["versions"].items():
+            heading = (re.findall(r"<h2>(.*?)</h2>", content["body"]) or [""])[0]
+            content["figures"] = [
+                {"file": "face.png", "alt": f"Test picture of {item['slug']} ({language}).", "after_heading": heading}
+            ]
+    return leaflets
+
+
+@pytest.mark.parametrize("content", ["bundled", "test pictures"])
+def test_each_starter_figure_is_on_the_demo_page_and_in_its_handout(settings, client, monkeypatch, content):
+    """What issue 13 asks of the starter leaflets: every figure their content names is published by the demo
+    with its alt text, on the page (<img alt>) and in the PDF (an image object, and the alt text)."""
+    import io
+
+    from django.core.management import call_command
+
+    from education import pdf, selectors
+    from education.services import starter
+    from tests.figures_support import FACE_PNG
+    from tests.pdf.test_figures import alt_texts, image_sizes
+
+    if content == "test pictures":
+        monkeypatch.setattr(starter, "STARTER_LEAFLETS", _with_test_figures(starter.STARTER_LEAFLETS))
+        monkeypatch.setattr(starter, "STARTER_FIGURES_DIR", FACE_PNG.parent)
+    declared = [
+        (item["slug"], language, figure["alt"])
+        for item in starter.STARTER_LEAFLETS
+        for language, version in item["versions"].items()
+        for figure in version.get("figures", [])
+    ]
+    if not declared:
+        pytest.skip("the bundled starter content names no figures yet (education/starter_content.py)")
+    settings.DEBUG = True
+    call_command("demo", password="demo-pass-123", stdout=io.StringIO())
+    settings.DEBUG = False
+    for slug, language, alt in declared:
+        html = client.get(f"/leaflets/{slug}/?lang={language}").content.decode()
+        assert any(f'alt="{alt}"' in tag for tag in img_tags(html)), (slug, language, alt)
+        version = next(v for v in selectors.published_of_leaflet(slug=slug) if v.language == language)
+        data = pdf.handout_pdf(versions=[version], clinic=None, options=pdf.HandoutOptions())
+        assert len(image_sizes(data)) >= version.figures.count()
+        assert alt in alt_texts(data), (slug, language, alt)

@@ -356,6 +356,8 @@ class FigureAddForm(FigureForm):
     for SVG, oversized or corrupt files."""
 
     picture = forms.FileField(label=_("Picture (PNG or JPEG, at most 5 MB)"))
+    position = None  # a new figure comes after the others
+    field_order = ["picture", "alt_text", "caption", "after_heading"]
 
     def clean_picture(self):
         return prepare_upload(self.cleaned_data["picture"])

@@ -74,3 +74,21 @@ def test_the_fetcher_refuses_anything_in_figures_but_a_copy(name):
     default_storage.save("figures/secret.png", ContentFile(face_picture().original))
     with pytest.raises(pdf.AssetRefused):
         pdf.fetch_asset(pdf.figure_url(name))
+
+
+def test_a_detailed_print_copy_over_2_mb_is_still_printed(editor):
+    """A 1280 px copy of a detailed PNG can weigh more than a logo may; the fetcher allows figures 8 MB."""
+    import os
+
+    from PIL import Image
+
+    from tests.figures_support import upload
+
+    noisy = Image.frombytes("RGB", (1400, 1000), os.urandom(1400 * 1000 * 3))
+    buffer = io.BytesIO()
+    noisy.save(buffer, format="PNG")
+    picture = figures.prepare_upload(upload(buffer.getvalue(), "noise.png"))
+    assert len(picture.renditions[1280]) > 2 * 1024 * 1024
+    draft = factories.make_draft(author=editor, help_signs=SIGNS)
+    services.figure_add(version=draft, user=editor, picture=picture, alt_text="Noise.")
+    assert (1280, 914) in image_sizes(render(draft))

@@ -52,32 +52,38 @@ def _clean_mode(image: Image.Image, target: str) -> Image.Image:
     return image.convert("RGBA")  # palette, 16-bit and the rest: one widely readable mode
 
 
-def sanitise_logo(upload) -> ContentFile:
-    """Check an uploaded logo and return a freshly encoded PNG or JPEG; ValidationError if it is refused."""
-    name = getattr(upload, "name", "") or "logo"
+LOGO_MESSAGES = {
+    "too_large": _("The logo file is too large (at most 2 MB)."),
+    "svg": _("SVG logos are not accepted, because they can carry scripts. Upload a PNG or JPEG."),
+    "format": _("Only PNG or JPEG logos are accepted."),
+    "too_many_pixels": _("The logo is %(width)d x %(height)d pixels; at most 4000 x 4000 is accepted."),
+    "bomb": _("The logo declares a far larger size than a logo needs; at most 4000 x 4000 pixels."),
+    "unreadable": _("Only PNG or JPEG logos are accepted, and this file is not a readable PNG or JPEG image."),
+}
+
+
+def decode_upload(upload, *, messages: dict, max_bytes: int = MAX_LOGO_BYTES) -> tuple[Image.Image, str]:
+    """Check an uploaded PNG or JPEG and decode it: (a clean image without metadata, "png" or "jpg").
+    ValidationError, with `messages[code]`, if it is refused (codes as in LOGO_MESSAGES)."""
+    name = getattr(upload, "name", "") or "image"
     size = getattr(upload, "size", None)
-    if size is not None and size > MAX_LOGO_BYTES:
-        _refuse(_("The logo file is too large (at most 2 MB)."), "too_large")
+    if size is not None and size > max_bytes:
+        _refuse(messages["too_large"], "too_large")
     upload.seek(0)
-    data = upload.read(MAX_LOGO_BYTES + 1)
-    if len(data) > MAX_LOGO_BYTES:
-        _refuse(_("The logo file is too large (at most 2 MB)."), "too_large")
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        _refuse(messages["too_large"], "too_large")
     if _looks_like_svg(name, data[:1024]):
-        _refuse(_("SVG logos are not accepted, because they can carry scripts. Upload a PNG or JPEG."), "svg")
+        _refuse(messages["svg"], "svg")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=["PNG", "JPEG"])
             if image.format not in ACCEPTED_FORMATS:
-                _refuse(_("Only PNG or JPEG logos are accepted."), "format")
+                _refuse(messages["format"], "format")
             width, height = image.size
             if width > MAX_LOGO_SIDE or height > MAX_LOGO_SIDE or width * height > MAX_LOGO_PIXELS:
-                _refuse(
-                    _("The logo is %(width)d x %(height)d pixels; at most 4000 x 4000 is accepted."),
-                    "too_many_pixels",
-                    width=width,
-                    height=height,
-                )
+                _refuse(messages["too_many_pixels"], "too_many_pixels", width=width, height=height)
             _refuse_truncated(image, data)
             image.load()  # decodes every pixel: a corrupt file fails here
             target = ACCEPTED_FORMATS[image.format]
@@ -85,14 +91,26 @@ def sanitise_logo(upload) -> ContentFile:
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        _refuse(_("The logo declares a far larger size than a logo needs; at most 4000 x 4000 pixels."), "bomb")
+        _refuse(messages["bomb"], "bomb")
     except Exception:  # whatever a decoder raises on an untrusted file means "not an image" (as Django's ImageField)
-        _refuse(_("Only PNG or JPEG logos are accepted, and this file is not a readable PNG or JPEG image."), "format")
+        _refuse(messages["unreadable"], "format")
     clean.info = {}  # no ICC profile, EXIF, text chunks or comments carried into the new file
+    return clean, target
+
+
+def encode(image: Image.Image, target: str) -> bytes:
+    """A fresh PNG or JPEG file of `image`, with no metadata."""
     output = io.BytesIO()
     if target == "png":
-        clean.save(output, format="PNG", optimize=True)
+        image.save(output, format="PNG", optimize=True)
     else:
-        clean.save(output, format="JPEG", quality=90, optimize=True)
+        image.save(output, format="JPEG", quality=90, optimize=True)
+    return output.getvalue()
+
+
+def sanitise_logo(upload) -> ContentFile:
+    """Check an uploaded logo and return a freshly encoded PNG or JPEG; ValidationError if it is refused."""
+    name = getattr(upload, "name", "") or "logo"
+    clean, target = decode_upload(upload, messages=LOGO_MESSAGES)
     stem = get_valid_filename(Path(name).stem)[:60] or "logo"
-    return ContentFile(output.getvalue(), name=f"{stem}.{target}")
+    return ContentFile(encode(clean, target), name=f"{stem}.{target}")

@@ -366,23 +366,76 @@ def hardest_sentences(
 
 
 def content_fingerprint(
-    *, language: str, title: str, summary: str, body: str, help_signs: list[tuple[str, str]], references: str
+    *,
+    language: str,
+    title: str,
+    summary: str,
+    body: str,
+    help_signs: list[tuple[str, str]],
+    references: str,
+    figures: list[tuple[str, str, str, str]] | None = None,
 ) -> str:
-    """SHA-256 of everything a patient sees in a version, in a stable canonical form."""
+    """SHA-256 of everything a patient sees in a version, in a stable canonical form. `figures` are
+    (picture SHA-256, alt text, caption, after heading) in order; a version without figures keeps the
+    fingerprint it had before figures existed."""
+    data = {
+        "language": language,
+        "title": title,
+        "summary": summary,
+        "body": body,
+        "help_signs": [[urgency, text] for urgency, text in help_signs],
+        "references": [line.strip() for line in references.splitlines() if line.strip()],
+    }
+    if figures:
+        data["figures"] = [list(figure) for figure in figures]
     canonical = json.dumps(
-        {
-            "language": language,
-            "title": title,
-            "summary": summary,
-            "body": body,
-            "help_signs": [[urgency, text] for urgency, text in help_signs],
-            "references": [line.strip() for line in references.splitlines() if line.strip()],
-        },
+        data,
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --- Placing figures in the body ------------------------------------------------------------------------
+
+
+def _heading_key(text: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", "", text)).split()).casefold()
+
+
+def body_headings(body_html: str) -> list[str]:
+    """The text of each h2 and h3 of a sanitised body, in order: the places a figure can follow."""
+    return [" ".join(html.unescape(re.sub(r"<[^>]*>", "", text)).split())
+            for _tag, text in re.findall(r"<(h[23])>(.*?)</\1>", body_html or "", flags=re.DOTALL)]  # fmt: skip
+
+
+def heading_found(body_html: str, anchor: str) -> bool:
+    """Whether a figure's `after_heading` names a heading of the body (as `place_figures` compares them)."""
+    key = _heading_key(anchor)
+    return bool(key) and any(_heading_key(heading) == key for heading in body_headings(body_html))
+
+
+def place_figures(body_html: str, figures: list[tuple[str, str]]) -> str:
+    """A sanitised body with each figure's HTML placed right after the heading it names (`after_heading`,
+    compared without case and spacing), in the order given; figures whose heading is empty or not in the
+    body come after it. `figures` are (after_heading, figure HTML) where the HTML is escaped already."""
+    if not figures:
+        return body_html
+    keyed = [(_heading_key(anchor), figure_html) for anchor, figure_html in figures]
+    placed: set[int] = set()
+    out, position = [], 0
+    for match in re.finditer(r"<(h[23])>(.*?)</\1>", body_html, flags=re.DOTALL):
+        out.append(body_html[position : match.end()])
+        position = match.end()
+        key = _heading_key(match.group(2))
+        for index, (anchor, figure_html) in enumerate(keyed):
+            if key and anchor == key and index not in placed:
+                out.append(figure_html)
+                placed.add(index)
+    out.append(body_html[position:])
+    out.extend(figure_html for index, (_anchor, figure_html) in enumerate(keyed) if index not in placed)
+    return "".join(out)
 
 
 # --- Comparing two versions ------------------------------------------------------------------------------
@@ -414,7 +467,22 @@ def version_blocks(version) -> list[tuple[str, str, str]]:
         for sign in version.help_signs.all()
     ]
     rows += [(_("References"), "item", ref) for ref in version.reference_list()]
+    rows += [(_("Figures"), "item", figure_description(figure)) for figure in version.figures.all()]
     return rows
+
+
+def figure_description(figure) -> str:
+    """A figure as one line of a comparison: what it shows, where, and which picture (by fingerprint)."""
+    parts = [_("Picture %(id)s") % {"id": figure.sha256[:12]}]
+    parts.append(_("alt text: %(alt)s") % {"alt": figure.alt_text} if figure.alt_text else _("NO ALT TEXT"))
+    if figure.caption:
+        parts.append(_("caption: %(caption)s") % {"caption": figure.caption})
+    parts.append(
+        _("after heading: %(heading)s") % {"heading": figure.after_heading}
+        if figure.after_heading
+        else _("after the body")
+    )
+    return "; ".join(parts)
 
 
 def _word_diff(old: str, new: str) -> tuple[str, str]:
@@ -474,25 +542,47 @@ class _Sign:
     text: str
 
 
+@dataclass(frozen=True)
+class _Figure:
+    sha256: str
+    alt_text: str
+    caption: str
+    after_heading: str
+
+
 def content_data(version) -> dict:
     """What patients see in a version, as JSON-ready data (kept with some audit events; see ContentSnapshot)."""
-    return {
+    data = {
         "title": version.title,
         "summary": version.summary,
         "body": version.body,
         "references": version.references,
         "signs": [[sign.urgency, sign.text] for sign in version.help_signs.all()],
     }
+    figures = [list(figure.fingerprint_data()) for figure in version.figures.all()]
+    if figures:  # only then: content kept before figures existed has the same shape as content without any
+        data["figures"] = figures
+    return data
 
 
 class ContentSnapshot:
     """Leaflet text that is not a saved version (a form submission, or content kept with an audit event) in
     the shape `compare_versions` reads."""
 
-    def __init__(self, *, title: str, summary: str, body: str, references: str, signs: list[tuple[str, str]]):
+    def __init__(
+        self,
+        *,
+        title: str,
+        summary: str,
+        body: str,
+        references: str,
+        signs: list[tuple[str, str]],
+        figures: list[tuple[str, str, str, str]] = (),
+    ):
         self.title, self.summary, self.body, self.references = title, summary, sanitise_body(body), references
         self._signs = [_Sign(urgency, text) for urgency, text in signs]
         self.help_signs = self  # version.help_signs.all() reads self.all()
+        self.figures = _Figures([_Figure(*figure) for figure in figures])
 
     @classmethod
     def from_data(cls, data: dict) -> ContentSnapshot:
@@ -507,8 +597,18 @@ class ContentSnapshot:
             for sign in data.get("signs") or []
             if isinstance(sign, list | tuple) and len(sign) == 2
         ]
+        figures = [
+            tuple(str(part) for part in figure)
+            for figure in data.get("figures") or []
+            if isinstance(figure, list | tuple) and len(figure) == 4
+        ]
         return cls(
-            title=text("title"), summary=text("summary"), body=text("body"), references=text("references"), signs=signs
+            title=text("title"),
+            summary=text("summary"),
+            body=text("body"),
+            references=text("references"),
+            signs=signs,
+            figures=figures,
         )
 
     def all(self) -> list[_Sign]:
@@ -516,3 +616,13 @@ class ContentSnapshot:
 
     def reference_list(self) -> list[str]:
         return [line.strip() for line in self.references.splitlines() if line.strip()]
+
+
+class _Figures:
+    """Reads like `version.figures` for `version_blocks`."""
+
+    def __init__(self, figures: list[_Figure]):
+        self._figures = figures
+
+    def all(self) -> list[_Figure]:
+        return self._figures

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from clinic.models import Clinic
 from education import languages, pdf, selectors
 from education.content import MAX_LIST_DEPTH, list_depth, removed_by_sanitiser, sanitise_body
+from education.figures import prepare_upload
 from education.models import Leaflet, LeafletVersion
 from education.services import CHANGE_NOTE_PROMPT
 
@@ -400,3 +401,36 @@ class HandoutQueryForm(forms.Form):
                 _("Give each option once (repeated: %(names)s)."), params={"names": ", ".join(repeated)}
             )
         return cleaned
+
+
+class FigureForm(forms.Form):
+    """A figure's words: alt text (required here; the service also refuses submission without it), caption,
+    the heading it follows and its order."""
+
+    alt_text = forms.CharField(
+        label=_("Alt text"),
+        max_length=300,
+        help_text=_("What the picture shows, for someone who cannot see it (read aloud by screen readers)."),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
+    after_heading = forms.CharField(
+        label=_("After heading"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "body-headings"}),  # the figures page lists the body's headings
+        help_text=_("A heading of the body, word for word; leave empty to show the picture after the body."),
+    )
+    position = forms.IntegerField(label=_("Order"), min_value=0, max_value=1000, required=False)
+    seen_revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FigureAddForm(FigureForm):
+    """A new figure: the picture is checked and re-encoded here (education.figures), with a clear message
+    for SVG, oversized or corrupt files."""
+
+    picture = forms.FileField(label=_("Picture (PNG or JPEG, at most 5 MB)"))
+    position = None  # a new figure comes after the others
+    field_order = ["picture", "alt_text", "caption", "after_heading"]
+
+    def clean_picture(self):
+        return prepare_upload(self.cleaned_data["picture"])

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.models import Clinic
-from education import content
+from education import content, figures
 from education.models import (
     AuditEvent,
     Handout,
@@ -27,6 +27,7 @@ from education.models import (
     ReviewRenewal,
     ReviewRequest,
     ShareLink,
+    VersionFigure,
     share_token_hash,
 )
 
@@ -43,6 +44,8 @@ def parse_id(value: str | None) -> int | None:
 
 
 def _with_signs(queryset: QuerySet) -> QuerySet:
+    """With its leaflet and signs, the review date in force, and whether it has figures (a page without any
+    makes no query for them)."""
     return (
         queryset.select_related("leaflet")
         .prefetch_related(Prefetch("help_signs", queryset=HelpSign.objects.order_by("position", "id")))
@@ -50,6 +53,7 @@ def _with_signs(queryset: QuerySet) -> QuerySet:
             renewed_review_due=Subquery(_renewed_review_due("pk")),
             renewed_at=Subquery(_renewed_review_due("pk", field="reviewed_at")),
         )
+        .annotate(has_figures=Exists(VersionFigure.objects.filter(version=OuterRef("pk"))))
     )
 
 
@@ -605,3 +609,25 @@ def leaflet_hand_outs(leaflet: Leaflet) -> dict:
         .select_related("created_by", "version")
         .order_by("-created_at", "-id")[:200],
     }
+
+
+def figure_file_visibility(*, name: str, staff: bool) -> tuple[str, bool] | None:
+    """For a figure copy's file name (`<sha256>-<width>.<ext>`): (its storage name, whether it is public),
+    if some version a visitor may see shows it; for staff who write or approve leaflets, drafts count too
+    (not public, so never cached by shared caches). None otherwise: unknown, withdrawn-only, draft-only or
+    a width that was never made (originals are not served)."""
+    match = figures.NAME_PATTERN.match(name or "")
+    if match is None or match.group("width") is None:
+        return None
+    rows = VersionFigure.objects.filter(sha256=match.group("sha"), extension=match.group("ext"))
+    public = rows.filter(version__status__in=LeafletVersion.PUBLIC_STATUSES, version__withdrawn_at__isnull=True)
+    figure = public.first()
+    is_public = figure is not None
+    if figure is None and staff:
+        figure = rows.first()
+    if figure is None:
+        return None
+    width = int(match.group("width"))
+    if width not in figures.rendition_widths(figure.width):
+        return None
+    return figures.FIGURE_FOLDER + name, is_public

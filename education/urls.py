@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/notifications/read/", views.notifications_read, name="notifications_read"),
     path("staff/email-language/", views.email_language, name="email_language"),
+    path("figures/<str:name>", views.figure_file, name="figure_file"),
     path("staff/handout/", views.handout_create, name="handout_create"),
     path("s/<str:token>/", views.share_page, name="share"),
     path("s/<str:token>/handout.pdf", views.share_handout, name="share_handout"),

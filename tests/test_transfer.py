@@ -147,9 +147,11 @@ def rules_lifted():
     protect_history = importlib.import_module("education.migrations.0002_protect_history")
     protect_handouts = importlib.import_module("education.migrations.0005_protect_handouts")
     withdrawal = importlib.import_module("education.migrations.0011_withdrawal_attestation_copied_text_detail_changes")
+    version_figures = importlib.import_module("education.migrations.0014_version_figures")
     workspace = importlib.import_module("education.migrations.0015_staff_workspace")
     schema = _schema(connection)
     workspace.remove_triggers(None, schema)
+    version_figures.remove_triggers(None, schema)
     withdrawal.remove(None, schema)
     protect_handouts.remove(None, schema)
     protect_history.remove_triggers(None, schema)
@@ -159,6 +161,7 @@ def rules_lifted():
         protect_history.install_triggers(None, schema)
         protect_handouts.install(None, schema)
         withdrawal.install(None, schema)
+        version_figures.install_triggers(None, schema)
         workspace.install_triggers(None, schema)
 
 
@@ -1016,3 +1019,60 @@ def test_reviews_without_change_requests_and_notifications_survive_the_round_tri
     run("import_leaflets", str(first))
     run("export_leaflets", output=str(second))
     assert first.read_bytes() == second.read_bytes()
+
+
+# --- figures ----------------------------------------------------------------------------------------------
+
+
+def _published_with_figure():
+    from tests.figures_support import add_figure
+
+    editor, approver = factories.make_editor("fig-editor"), factories.make_approver("fig-approver")
+    draft = factories.make_draft(author=editor)
+    add_figure(draft, user=editor, caption="Small white bumps.", after_heading="What is this?")
+    services.version_submit(version=draft, user=editor)
+    return services.version_approve_and_publish(
+        version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver
+    )
+
+
+def test_figures_and_their_pictures_survive_the_round_trip(tmp_path, settings):
+    version = _published_with_figure()
+    figure = version.figures.get()
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    run("export_leaflets", output=str(first))
+    data = json.loads(first.read_text(encoding="utf-8"))
+    assert [p["sha256"] for p in data["pictures"]] == [figure.sha256]
+    empty_leaflet_tables()
+    settings.MEDIA_ROOT = tmp_path / "fresh-media"  # a new server: the pictures come from the file alone
+
+    output = run("import_leaflets", str(first))
+    run("export_leaflets", output=str(second))
+
+    assert first.read_bytes() == second.read_bytes()
+    assert "1 figures" in output
+    restored = LeafletVersion.objects.get(pk=version.pk)
+    assert restored.figures.get().fingerprint_data() == figure.fingerprint_data()
+    assert all(default_storage.exists(name) for _width, name in restored.figures.get().renditions())
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda data: data["versions"][0]["figures"][0].update(alt_text="Changed by hand"),
+        lambda data: data["pictures"][0].update(data=data["pictures"][0]["data"][:-8] + "AAAAAAA="),
+        lambda data: data["pictures"].clear(),
+        lambda data: data["pictures"][0].update(data="not base64!"),
+    ],
+)
+def test_an_import_refuses_figures_or_pictures_changed_by_hand(tmp_path, tamper):
+    _published_with_figure()
+    path = tmp_path / "export.json"
+    run("export_leaflets", output=str(path))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    tamper(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    empty_leaflet_tables()
+    with pytest.raises(CommandError):
+        run("import_leaflets", str(path))
+    assert transfer.existing_rows() == {}

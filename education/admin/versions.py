@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from education import selectors, services
 from education.admin import common
-from education.admin.views import compare, history, preview, recall, review, workflow
+from education.admin.views import compare, figures, history, preview, recall, review, workflow
 from education.admin.views.writing import readability_verdict, readability_view, words_label
 from education.content import (
     ContentSnapshot,
@@ -351,6 +351,11 @@ class LeafletVersionAdmin(admin.ModelAdmin):
                 "<int:pk>/readability/",
                 self.admin_site.admin_view(partial(readability_view, model_admin=self)),
                 name="education_leafletversion_readability",
+            ),
+            path(
+                "<int:pk>/figures/",
+                self.admin_site.admin_view(partial(figures.figures_view, model_admin=self)),
+                name="education_leafletversion_figures",
             ),
             path(
                 "<int:pk>/preview/",

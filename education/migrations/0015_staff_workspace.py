@@ -40,7 +40,7 @@ def remove_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("education", "0013_leaflet_codes"),
+        ("education", "0014_version_figures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,11 +1,12 @@
 """Leaflets, their versions, and the append-only record of what happened to them.
 
 The rules a patient's safety depends on are held by the database (constraints here, triggers in the
-migrations `0002`, `0005`, `0011` and `0012`), so neither a bug in Python nor a `queryset.update()` can break them.
+migrations `0002`, `0005`, `0011`, `0012` and `0014`), so neither a bug in Python nor a `queryset.update()` can break them.
 The service functions in `education.services` are the only code that changes these rows.
 """
 
 from education.models.codes import LeafletCode
+from education.models.figures import VersionFigure
 from education.models.handouts import Handout, HandoutItem, ShareLink, share_token_hash
 from education.models.history import AuditEvent
 from education.models.leaflets import Leaflet, LeafletChange
@@ -37,5 +38,6 @@ __all__ = [
     "ShareLink",
     "StaffProfile",
     "VersionContributor",
+    "VersionFigure",
     "share_token_hash",
 ]

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
-from education.content import sanitise_body
+from education.content import place_figures, sanitise_body
 from education.models.leaflets import Leaflet
 
 BODY_EDITOR_EXTENSIONS = {
@@ -240,8 +240,16 @@ class LeafletVersion(models.Model):
         return self.withdrawn_at is not None
 
     def body_html(self) -> str:
-        """The body, sanitised again on the way out; the one place rich text is marked safe."""
-        return mark_safe(sanitise_body(self.body))  # noqa: S308 - nh3 allowlist in education.content
+        """The body, sanitised again on the way out, with its figures in place (for screens); the one place
+        rich text is marked safe. Figure HTML is built by format_html, so alt text and captions are escaped."""
+        figures = [(figure.after_heading, figure.screen_html()) for figure in self.shown_figures()]
+        return mark_safe(place_figures(sanitise_body(self.body), figures))  # noqa: S308 - nh3 allowlist + escaped
+
+    def shown_figures(self) -> list:
+        """The figures in order; no query when the selector found there are none (`has_figures`)."""
+        if getattr(self, "has_figures", True) is False:
+            return []
+        return list(self.figures.all())
 
     def reference_list(self) -> list[str]:
         return [line.strip() for line in self.references.splitlines() if line.strip()]

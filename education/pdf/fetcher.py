@@ -1,7 +1,7 @@
 """The URL fetcher: WeasyPrint's only way to load anything.
 
-It serves our static files (under STATICFILES_DIRS and STATIC_ROOT) and the clinics' uploaded logos (from
-default storage), by path inside those roots and up to a size limit. Every other URL (file:, http:, data:,
+It serves our static files (under STATICFILES_DIRS and STATIC_ROOT), the clinics' uploaded logos and the
+print copies of leaflet figures (both from default storage, so S3 works as the local disk does), by path inside those roots and up to a size limit. Every other URL (file:, http:, data:,
 other hosts, `..`) is refused, so neither leaflet content nor clinic branding can make the renderer reach the
 network or disk.
 """
@@ -16,14 +16,18 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from education.figures import FIGURE_FOLDER, NAME_PATTERN
+
 logger = logging.getLogger(__name__)
 
 # WeasyPrint sees our files at this origin; `.invalid` never resolves, and the fetcher maps it to our roots.
 ASSET_HOST = "handout.invalid"
 ASSET_ORIGIN = f"https://{ASSET_HOST}/"
 MAX_ASSET_BYTES = 2 * 1024 * 1024
+# A figure's print copy (1280 px) of a detailed PNG can pass 2 MB; it was made here from a checked upload.
+MAX_FIGURE_BYTES = 8 * 1024 * 1024
 STATIC_PREFIXES = ("css/", "fonts/", "images/")
-LOGO_PREFIXES = ("clinic-logos/",)
+LOGO_PREFIXES = ("clinic-logos/", FIGURE_FOLDER)
 STATIC_TYPES = {
     ".css": "text/css",
     ".ttf": "font/ttf",
@@ -53,6 +57,11 @@ def static_url(name: str) -> str:
 
 
 def logo_url(name: str) -> str:
+    return f"{ASSET_ORIGIN}media/{quote(name)}"
+
+
+def figure_url(name: str) -> str:
+    """The renderer's address of a figure copy in storage (`figures/<sha256>-<width>.<ext>`)."""
     return f"{ASSET_ORIGIN}media/{quote(name)}"
 
 
@@ -90,6 +99,10 @@ def _asset_name(url: str) -> tuple[str, str]:
         raise AssetRefused("file type not allowed")
     if segments[1] == "media" and not STATIC_TYPES[Path(name).suffix.lower()].startswith("image/"):
         raise AssetRefused("only images are served from storage")
+    if name.startswith(FIGURE_FOLDER):
+        match = NAME_PATTERN.match(name[len(FIGURE_FOLDER) :])
+        if match is None or match.group("width") is None:
+            raise AssetRefused("not a figure copy")
     return segments[1], name
 
 
@@ -112,13 +125,14 @@ def _read_static(name: str) -> bytes:
 
 
 def _read_logo(name: str) -> bytes:
+    limit = MAX_FIGURE_BYTES if name.startswith(FIGURE_FOLDER) else MAX_ASSET_BYTES
     if not default_storage.exists(name):
         raise AssetRefused("no such stored file")
-    if default_storage.size(name) > MAX_ASSET_BYTES:
+    if default_storage.size(name) > limit:
         raise AssetRefused("file too large")
     with default_storage.open(name, "rb") as file:
-        data = file.read(MAX_ASSET_BYTES + 1)
-    if len(data) > MAX_ASSET_BYTES:
+        data = file.read(limit + 1)
+    if len(data) > limit:
         raise AssetRefused("file too large")
     return data
 

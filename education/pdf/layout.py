@@ -15,13 +15,14 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from clinic.models import Clinic
-from education.content import sanitise_body, split_first_section
+from education.content import place_figures, sanitise_body, split_first_section
 from education.models import LeafletVersion
-from education.pdf.fetcher import _asset_name, logo_url
+from education.pdf.fetcher import _asset_name, figure_url, logo_url
 
 logger = logging.getLogger(__name__)
 
@@ -135,11 +136,23 @@ def _page_css(*, options: HandoutOptions, clinic: Clinic | None, watermark: str)
     return f"@page {{ {' '.join(rules)} }}{extra}\n:root {{ --brand: {brand}; --accent: {accent}; }}"
 
 
+def _print_figure(figure) -> tuple[str, str]:
+    """(after heading, HTML) of a figure on paper: its print copy through our fetcher, alt text for the
+    tagged PDF, the caption under it. Escaped by format_html."""
+    caption = format_html("<figcaption>{}</figcaption>", figure.caption) if figure.caption else ""
+    return figure.after_heading, format_html(
+        '<figure class="figure"><img src="{}" alt="{}">{}</figure>',
+        figure_url(figure.print_name),
+        figure.alt_text,
+        caption,
+    )
+
+
 def _leaflet_context(version: LeafletVersion, *, large_print: bool) -> dict:
     """One leaflet of the handout. In large print the "when to get help" block needs a page of its own, so
     the body's first section (the key points, in the starter leaflets) comes before it and fills page 1;
     in normal print the block fits on page 1 right after the summary."""
-    body = sanitise_body(version.body)
+    body = place_figures(sanitise_body(version.body), [_print_figure(figure) for figure in version.shown_figures()])
     lead, rest = split_first_section(body) if large_print else ("", body)
     with translation.override(version.language):
         url = public_version_url(version)

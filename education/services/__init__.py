@@ -2,6 +2,7 @@
 
 - `leaflets`: a leaflet's identity (create, update its name, topic, tags, review interval, owner);
 - `drafts`: opening, editing and catching up drafts;
+- `figures`: pictures in a draft (add, change, remove);
 - `workflow`: submit, send back, approve and publish (against the text the approver read), discard;
 - `withdrawal`: taking a version or a whole leaflet away from patients, with a reason;
 - `recall`: after a withdrawal, revoking every live link and telling the staff who handed the version out;
@@ -37,6 +38,7 @@ from education.services.errors import (
     StaleEdit,
     WorkflowError,
 )
+from education.services.figures import MAX_FIGURES, figure_add, figure_remove, figure_update
 from education.services.leaflets import LEAFLET_EDITABLE_FIELDS, leaflet_create, leaflet_update
 from education.services.notifications import (
     clinical_approvers,
@@ -92,6 +94,7 @@ __all__ = [
     "HANDOUT_OPTION_KEYS",
     "LEAFLET_EDITABLE_FIELDS",
     "MAX_CODES",
+    "MAX_FIGURES",
     "MAX_HELP_SIGNS",
     "STARTER_AUTHOR_USERNAME",
     "AlreadyShared",
@@ -115,6 +118,9 @@ __all__ = [
     "can_share",
     "can_submit",
     "clinical_approvers",
+    "figure_add",
+    "figure_remove",
+    "figure_update",
     "handout_record",
     "is_contributor",
     "leaflet_codes_set",

@@ -48,6 +48,7 @@ def fingerprint(version: LeafletVersion) -> str:
         body=version.body,
         help_signs=[(sign.urgency, sign.text) for sign in version.help_signs.order_by("position", "id")],
         references=version.references,
+        figures=[figure.fingerprint_data() for figure in version.figures.order_by("position", "id")],
     )
 
 

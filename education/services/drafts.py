@@ -15,6 +15,7 @@ from education.content import MAX_LIST_DEPTH, list_depth, sanitise_body
 from education.models import AuditEvent, HelpSign, Leaflet, LeafletVersion, VersionContributor
 from education.services.common import fingerprint, lock_version, note_contributor, record_event
 from education.services.errors import StaleEdit, WorkflowError
+from education.services.figures import copy_figures
 from education.services.permissions import can_edit, require
 
 Status = LeafletVersion.Status
@@ -122,6 +123,7 @@ def version_create_draft(
     version.save()
     if source is not None:
         _replace_help_signs(version, [HelpSignData(s.urgency, s.text) for s in source.help_signs.all()])
+        copy_figures(source=source, version=version)
     note_contributor(version, user)
     if source is not None:
         _count_source_contributors(version=version, source=source)

@@ -7,17 +7,21 @@ never change, and an open draft (someone's work in progress) is never overwritte
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files import File
 from django.db import transaction
 
 from clinic.text import without_bidi_controls
 from education.content import sanitise_body
+from education.figures import prepare_upload
 from education.models import Leaflet, LeafletVersion
 from education.services.codes import CodeData, leaflet_codes_set
 from education.services.drafts import HelpSignData, version_create_draft, version_edit_draft
+from education.services.figures import figure_add, figure_remove
 from education.services.leaflets import leaflet_create
 from education.services.workflow import version_submit
 from education.starter_codes import STARTER_CODES
@@ -42,6 +46,11 @@ class StarterOutcome:
     version: LeafletVersion | None = None
 
 
+# The starter leaflets' pictures: `"figures": [{"file": "x.png", "alt": ..., "caption": ..., "after_heading":
+# ...}]` in a version of education.starter_content names files in this folder.
+STARTER_FIGURES_DIR = Path(__file__).resolve().parent.parent / "starter_figures"
+
+
 def starter_author():
     """The account that stands for the bundled starter content: a leaflet editor that cannot log in."""
     user, created = get_user_model().objects.get_or_create(
@@ -60,12 +69,20 @@ def _has_starter_text(version: LeafletVersion, content: dict) -> bool:
     references = [line.strip() for line in content["references"] if line.strip()]
     # Signs are saved with their whitespace collapsed (as version_edit_draft saves them).
     signs = [(sign["urgency"], " ".join(without_bidi_controls(sign["text"]).split())) for sign in content["help_signs"]]
+    # Figure texts too (saved on one line: a narrow no-break space becomes a plain one).
+    figures = [
+        tuple(
+            " ".join(without_bidi_controls(figure.get(key, "")).split()) for key in ("alt", "caption", "after_heading")
+        )
+        for figure in content.get("figures", [])
+    ]
     return (
         version.title == content["title"].strip()
         and version.summary == content["summary"].strip()
         and version.body == sanitise_body(content["body"])
         and version.references.splitlines() == references
         and [(s.urgency, s.text) for s in version.help_signs.order_by("position", "id")] == signs
+        and [(f.alt_text, f.caption, f.after_heading) for f in version.figures.all()] == figures
     )
 
 
@@ -89,6 +106,14 @@ def _write(*, leaflet, author, language, content, based_on=None, translation_of=
         change_note=content["change_note"],
         help_signs=[HelpSignData(sign["urgency"], sign["text"]) for sign in content["help_signs"]],
     )
+    # The bundled content says which pictures each language shows (a new version or a translation would
+    # otherwise start with the figures it copied, alt text in another language).
+    for copied in list(draft.figures.all()):
+        figure_remove(figure=copied, user=author)
+    draft.refresh_from_db()
+    for figure in content.get("figures", []):
+        draft = _add_starter_figure(draft, author=author, figure=figure)
+    draft.refresh_from_db()
     return version_submit(version=draft, user=author, comment=comment)
 
 
@@ -112,6 +137,23 @@ def _offer(*, leaflet: Leaflet, author, language: str, content: dict, source) ->
         comment="Updated starter content: please review before use. The published version is unchanged.",
     )
     return StarterOutcome(leaflet.slug, language, "offered", version)
+
+
+def _add_starter_figure(draft: LeafletVersion, *, author, figure: dict) -> LeafletVersion:
+    """Add one bundled picture to a starter draft, checked and re-encoded as an upload is."""
+    path = STARTER_FIGURES_DIR / figure["file"]
+    with path.open("rb") as file:
+        picture = prepare_upload(File(file, name=path.name))
+    figure_add(
+        version=draft,
+        user=author,
+        picture=picture,
+        alt_text=figure["alt"],
+        caption=figure.get("caption", ""),
+        after_heading=figure.get("after_heading", ""),
+        expected_revision=draft.revision,
+    )
+    return LeafletVersion.objects.get(pk=draft.pk)
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from education.services import notifications
 from education.services.common import add_months, fingerprint, lock_version, record_event
 from education.services.drafts import CHANGE_NOTE_PROMPT
 from education.services.errors import NotPermitted, StaleApproval, WorkflowError
+from education.services.figures import figures_missing_alt
 from education.services.permissions import can_approve, can_submit, is_contributor, may_discard, require
 
 Status = LeafletVersion.Status
@@ -48,6 +49,8 @@ def version_submit(
         problems.append(_("at least one sign in 'When to get help'"))
     if CHANGE_NOTE_PROMPT in version.change_note:
         problems.append(_("a change note saying what changed and why"))
+    if figures_missing_alt(version):
+        problems.append(_("alt text for every figure (what the picture shows, for someone who cannot see it)"))
     if problems:
         raise WorkflowError(_("Before review the draft needs %(list)s.") % {"list": ", ".join(problems)})
     version.status = Status.IN_REVIEW

@@ -13,8 +13,10 @@ written in format 3. Format 2 added withdrawal (versions' withdrawn_at, withdraw
 approver's attestation on audit events, contributors counted through copied text (`via`), share links'
 views_after_withdrawal, and the leaflet_changes section. A format 1 file (written before those existed)
 still imports, with those fields empty and no leaflet changes. Format 3 added the leaflet_codes section
-(the diagnosis codes record systems find leaflets by); a format 2 file imports without codes. A newer format
-is refused.
+(the diagnosis codes record systems find leaflets by) and the staff workspace; a format 2 file imports without
+them. Versions' figures (a nested list) and their pictures (a "pictures" section: each original once, base64,
+checked against its SHA-256 and decoded as an upload is) are left out of files without any, so older files
+still import. A newer format is refused.
 
 The import keeps primary keys and timestamps, and goes through the database's own rules (constraints and
 the triggers of migrations 0002, 0005, 0011 and 0012) rather than around them: each version is inserted as

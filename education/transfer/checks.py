@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -12,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.dateparse import parse_datetime
 
+from education import figures
 from education.content import content_fingerprint
 from education.transfer.format import (
     EDITING_ACTIONS,
@@ -20,6 +23,8 @@ from education.transfer.format import (
     FORMAT_VERSION,
     LEGACY_VALUES,
     MAX_ID,
+    PICTURE_KEYS,
+    PICTURES_KEY,
     SECTION_OF_MODEL,
     SECTIONS,
     STEPS_TO_STATUS,
@@ -55,6 +60,8 @@ class _Decoder:
             for index, record in enumerate(self.section(part)):
                 self._take_id(record, f"{part.key}[{index}]", seen)
                 for child in part.children:
+                    if child.key not in record and child.key in part.added_later:
+                        record[child.key] = []  # a list added later: a file written before it has none
                     items = record.get(child.key)
                     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
                         self.fail(f"{part.key}[{index}]", f'"{child.key}" must be a list of records')
@@ -200,7 +207,37 @@ def decode(data: dict) -> tuple[list[dict], dict[str, list[dict]]]:
                 ]
             decoded.append(values)
         sections[part.key] = decoded
+    sections[PICTURES_KEY] = _decode_pictures(data.get(PICTURES_KEY, []), sections["versions"])
     return users, sections
+
+
+def _decode_pictures(records: list[dict], versions: list[dict]) -> dict:
+    """sha256 -> the checked picture (education.figures.PreparedFigure), for every picture a figure shows.
+    Each is decoded as an upload would be, and its bytes must match its SHA-256 (part of the fingerprint)."""
+    pictures = {}
+    for index, record in enumerate(records):
+        where = f"{PICTURES_KEY}[{index}]"
+        if set(record) != set(PICTURE_KEYS) or not all(isinstance(record[key], str) for key in PICTURE_KEYS):
+            raise TransferError(f"{where}: a picture has exactly the text fields {', '.join(PICTURE_KEYS)}")
+        try:
+            data = base64.b64decode(record["data"], validate=True)
+            picture = figures.prepare_original(data, expected_sha256=record["sha256"])
+        except (ValueError, binascii.Error, ValidationError) as error:
+            raise TransferError(f"{where}: not a picture this app made, or not the one its sha256 names") from error
+        if picture.extension != record["extension"]:
+            raise TransferError(f"{where}: the picture is not a {record['extension']} file")
+        pictures[picture.sha256] = picture
+    for index, version in enumerate(versions):
+        for figure in version["figures"]:
+            picture = pictures.get(figure["sha256"])
+            if picture is None or (picture.extension, picture.width, picture.height) != (
+                figure["extension"], figure["width"], figure["height"]
+            ):  # fmt: skip
+                raise TransferError(
+                    f"versions[{index}] (id {version['id']}): figure {figure['id']} shows a picture that is not "
+                    f"in the {PICTURES_KEY} section (or not with that type and size)"
+                )
+    return pictures
 
 
 # --- the history a file tells -----------------------------------------------------------------------------
@@ -217,15 +254,22 @@ class _VersionHistory:
     withdrawal_event: int = 0  # the id of its 'withdrawn' event, once read
 
 
-def _fingerprint(*, language: str, title: str, summary: str, body: str, references: str, signs) -> str:
+def _fingerprint(*, language: str, title: str, summary: str, body: str, references: str, signs, figures=()) -> str:
     """The version's content fingerprint, computed exactly as the workflow services compute it."""
     return content_fingerprint(
-        language=language, title=title, summary=summary, body=body, help_signs=signs, references=references
+        language=language,
+        title=title,
+        summary=summary,
+        body=body,
+        help_signs=signs,
+        references=references,
+        figures=list(figures),
     )
 
 
 def version_fingerprint(version: dict) -> str:
     signs = sorted(version["help_signs"], key=lambda sign: (sign["position"], sign["id"]))
+    figures = sorted(version.get("figures", []), key=lambda figure: (figure["position"], figure["id"]))
     return _fingerprint(
         language=version["language"],
         title=version["title"],
@@ -233,6 +277,7 @@ def version_fingerprint(version: dict) -> str:
         body=version["body"],
         references=version["references"],
         signs=[(sign["urgency"], sign["text"]) for sign in signs],
+        figures=[(f["sha256"], f["alt_text"], f["caption"], f["after_heading"]) for f in figures],
     )
 
 
@@ -240,7 +285,13 @@ def _snapshot_fingerprint(content, language: str) -> str | None:
     """The fingerprint of content kept with an audit event (`education.content.content_data`), or None when
     it does not have that shape."""
     texts = ("title", "summary", "body", "references")
-    if not isinstance(content, dict) or set(content) != {*texts, "signs"}:
+    if not isinstance(content, dict) or set(content) - {"figures"} != {*texts, "signs"}:
+        return None
+    figures = content.get("figures", [])
+    if not isinstance(figures, list) or not all(
+        isinstance(figure, list) and len(figure) == 4 and all(isinstance(part, str) for part in figure)
+        for figure in figures
+    ):
         return None
     if not all(isinstance(content[key], str) for key in texts):
         return None
@@ -249,7 +300,12 @@ def _snapshot_fingerprint(content, language: str) -> str | None:
         isinstance(sign, list) and len(sign) == 2 and all(isinstance(part, str) for part in sign) for sign in signs
     ):
         return None
-    return _fingerprint(language=language, **{key: content[key] for key in texts}, signs=[tuple(s) for s in signs])
+    return _fingerprint(
+        language=language,
+        **{key: content[key] for key in texts},
+        signs=[tuple(s) for s in signs],
+        figures=[tuple(f) for f in figures],
+    )
 
 
 def check_history(sections: dict[str, list[dict]], *, format_version: int = FORMAT_VERSION) -> None:
@@ -270,8 +326,8 @@ def check_history(sections: dict[str, list[dict]], *, format_version: int = FORM
         if version_fingerprint(version) != version["content_hash"]:
             fail(
                 where,
-                "its content does not match its content_hash: the title, summary, body, references or signs to "
-                "get help were changed after the fingerprint was taken",
+                "its content does not match its content_hash: the title, summary, body, references, signs to "
+                "get help or figures were changed after the fingerprint was taken",
             )
         steps = STEPS_TO_STATUS[version["status"]]
         for step, names in FIELDS_SET_BY_STEP.items():

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 import os
 import tempfile
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 
-from education.transfer.format import FORMAT, FORMAT_VERSION, SECTIONS, Part, TransferError, dumps, is_user_field
+from education import figures
+from education.models import VersionFigure
+from education.transfer.format import (
+    FORMAT,
+    FORMAT_VERSION,
+    PICTURES_KEY,
+    SECTIONS,
+    Part,
+    TransferError,
+    dumps,
+    is_user_field,
+)
 
 
 def _sorted_json(value):
@@ -75,7 +88,25 @@ def export_data() -> dict:
             used_user_ids |= _user_ids(part, rows)
             data[part.key] = _records(part, rows, usernames, children)
         data["users"] = _users(sorted(used_user_ids))
+        pictures = _pictures()
+        if pictures:
+            data[PICTURES_KEY] = pictures
     return data
+
+
+def _pictures() -> list[dict]:
+    """Each figure's original picture once, from storage, so the file restores figures without the media
+    backup. A missing picture stops the export: a copy that cannot show a version as approved is no copy."""
+    records = []
+    for sha256, extension in VersionFigure.objects.values_list("sha256", "extension").distinct().order_by("sha256"):
+        name = figures.original_name(sha256, extension)
+        try:
+            with default_storage.open(name, "rb") as file:
+                data = file.read()
+        except OSError as error:
+            raise TransferError(f"The figure picture {name} is not in the media storage ({error}).") from error
+        records.append({"sha256": sha256, "extension": extension, "data": base64.b64encode(data).decode("ascii")})
+    return records
 
 
 def _user_ids(part: Part, rows) -> set[int]:

@@ -28,12 +28,17 @@ from education.models import (
     ShareLink,
     StaffProfile,
     VersionContributor,
+    VersionFigure,
 )
 
 FORMAT = "clinic-leaflets"
 FORMAT_VERSION = 3
 MAX_ID = 2**63 - 1
 Status = LeafletVersion.Status
+# The figures' pictures, once each: {"sha256", "extension", "data" (the original file, base64)}. Optional:
+# files written before figures existed have neither this section nor versions' "figures".
+PICTURES_KEY = "pictures"
+PICTURE_KEYS = ("sha256", "extension", "data")
 USER_KEYS = ("username", "first_name", "last_name", "email", "is_active", "is_staff", "groups")
 
 
@@ -83,7 +88,10 @@ SECTIONS: tuple[Part, ...] = (
     ), children=(
         Part("help_signs", HelpSign, ("id", "position", "urgency", "text"), parent="version"),
         Part("contributors", VersionContributor, ("id", "user", "via"), parent="version", newer=(("via", 2),)),
-    ), newer=(("withdrawn_at", 2), ("withdrawn_by", 2), ("withdrawal_reason", 2))),
+        Part("figures", VersionFigure, (
+            "id", "position", "sha256", "extension", "width", "height", "alt_text", "caption", "after_heading",
+        ), parent="version"),
+    ), newer=(("withdrawn_at", 2), ("withdrawn_by", 2), ("withdrawal_reason", 2)), added_later=("figures",)),
     Part("audit_events", AuditEvent, (
         "id", "leaflet", "version", "action", "actor", "at", "from_status", "to_status", "content_hash", "comment",
         "content", "attestation",
@@ -168,7 +176,8 @@ def summary(data: dict) -> str:
     versions = data["versions"]
     return (
         f"{len(data['clinics'])} clinics, {len(data['leaflets'])} leaflets, {len(versions)} versions "
-        f"({sum(len(v['help_signs']) for v in versions)} signs to get help), {len(data['audit_events'])} audit "
+        f"({sum(len(v['help_signs']) for v in versions)} signs to get help, "
+        f"{sum(len(v.get('figures', [])) for v in versions)} figures), {len(data['audit_events'])} audit "
         f"events, {len(data.get('leaflet_changes', []))} leaflet detail changes, {len(data['share_links'])} share "
         f"links, {len(data['handouts'])} handout records, {len(data['review_reminders'])} review reminders, "
         f"{len(data['users'])} users"
@@ -225,7 +234,7 @@ def check_format(data, *, source: str = "The file") -> None:
         )
     keys = section_keys(version)
     missing = [key for key in keys if key not in data]
-    unknown = sorted(set(data) - {"format", "format_version", *keys})
+    unknown = sorted(set(data) - {"format", "format_version", PICTURES_KEY, *keys})
     if missing or unknown:
         parts = []
         if missing:
@@ -233,6 +242,6 @@ def check_format(data, *, source: str = "The file") -> None:
         if unknown:
             parts.append("unknown " + ", ".join(unknown))
         raise TransferError(f"{source} does not have the sections of format {version} ({'; '.join(parts)}).")
-    for key in keys:
+    for key in (*keys, PICTURES_KEY) if PICTURES_KEY in data else keys:
         if not isinstance(data[key], list) or not all(isinstance(record, dict) for record in data[key]):
             raise TransferError(f'{source}: "{key}" must be a list of records.')

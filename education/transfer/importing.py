@@ -11,10 +11,12 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 
 from education.models import HelpSign, LeafletVersion
+from education.services.figures import store_picture_files
 from education.transfer.checks import check_history, decode
 from education.transfer.format import (
     ALL_MODELS,
     FIELDS_SET_BY_STEP,
+    PICTURES_KEY,
     SECTIONS,
     STEPS_TO_STATUS,
     VERSION_FINAL_FIELDS,
@@ -52,6 +54,8 @@ def import_data(data: dict) -> ImportReport:
     users, sections = decode(data)
     check_history(sections, format_version=data["format_version"])
     report = ImportReport()
+    for picture in sections[PICTURES_KEY].values():
+        store_picture_files(picture)  # before the rows that name them; a file no row uses is harmless
     try:
         with transaction.atomic():
             present = existing_rows()
@@ -153,19 +157,20 @@ def _import_versions(
     part: Part, records: list[dict], user_ids: dict[str, int], *, withdrawn_from: dict[int, str]
 ) -> None:
     """Insert each version as a draft (signs can only be added to drafts), add its signs and contributors,
-    then take it through the workflow steps to its real status, one UPDATE per step, with its approval
+    and figures, then take it through the workflow steps to its real status, one UPDATE per step, with its approval
     fields on the step that publishes it. A version withdrawn while published takes its withdrawal on the
     step that retires it; one withdrawn after it was superseded, in one more UPDATE of the retired row (the
     triggers of migration 0011 allow exactly these two). Drafts and versions in review come last, so each
     leaflet and language has at most one open version at every step."""
-    signs, contributors = part.children
+    signs, contributors, figures = part.children
     final_names = set(VERSION_FINAL_FIELDS)
     ordered = sorted(records, key=lambda values: (values["status"] in LeafletVersion.OPEN_STATUSES, values["id"]))
     for values in ordered:
         draft_values = {name: (None if name in final_names else values[name]) for name in part.fields}
         draft_values["status"] = LeafletVersion.Status.DRAFT
         _insert(_instance(part, draft_values, user_ids))
-        for child, items in ((signs, values["help_signs"]), (contributors, values["contributors"])):
+        children = ((signs, values["help_signs"]), (contributors, values["contributors"]), (figures, values["figures"]))
+        for child, items in children:
             for child_values in items:
                 _insert(_instance(child, child_values, user_ids, version_id=values["id"]))
         rows = LeafletVersion.objects.filter(pk=values["id"])

@@ -1,6 +1,7 @@
 """The app's own pages: `public` for patients (leaflets, share links, handout PDFs), `staff` for printing a
 handout and sharing a leaflet outside the admin, `workspace` for the staff home."""
 
+from education.views.figures import figure_file
 from education.views.public import (
     leaflet_current,
     leaflet_handout,
@@ -14,6 +15,7 @@ from education.views.workspace import email_language, notifications_read, staff_
 
 __all__ = [
     "email_language",
+    "figure_file",
     "handout_create",
     "leaflet_current",
     "leaflet_handout",

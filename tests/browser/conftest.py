@@ -62,6 +62,7 @@ TRIGGER_MIGRATIONS = [
     "education.migrations.0002_protect_history",
     "education.migrations.0005_protect_handouts",
     "education.migrations.0011_withdrawal_attestation_copied_text_detail_changes",
+    "education.migrations.0014_version_figures",  # a published version's figures cannot be deleted either
     "education.migrations.0015_staff_workspace",
 ]
 

@@ -183,6 +183,32 @@ def split_first_section(body_html: str) -> tuple[str, str]:
     return "", body_html
 
 
+_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
+
+
+def _link_label(href: str) -> str:
+    """A link's address as a reader types it: no https://, no trailing slash; an email address or number bare."""
+    scheme, _colon, rest = href.partition(":")
+    if scheme.lower() in ("mailto", "tel"):
+        return rest
+    return href.split("://", 1)[-1].rstrip("/")
+
+
+def print_link_addresses(body_html: str) -> str:
+    """A sanitised body for paper: each link followed by its address in brackets ("NHS page on warts
+    (www.nhs.uk/conditions/warts)"), unless the link's words already are the address."""
+
+    def with_address(match: re.Match) -> str:
+        href = html.unescape(match.group(1))
+        label = _link_label(href)
+        words = html.unescape(re.sub(r"<[^>]+>", "", match.group(2))).strip()
+        if not label or words.rstrip("/") in (label, href, href.rstrip("/")):
+            return match.group(0)
+        return f'{match.group(0)}<span class="link-address"> ({html.escape(label, quote=False)})</span>'
+
+    return _LINK.sub(with_address, body_html or "")
+
+
 def fold_for_search(text: str) -> str:
     """Lower case, accents and punctuation dropped, spaces single: 'Infecté, rouge ?' -> 'infecte rouge'.
     Patients type without accents on phones; both sides of a search are folded the same way."""

@@ -12,6 +12,7 @@ from education.content import (
     ALLOWED_URL_SCHEMES,
     body_blocks,
     content_fingerprint,
+    print_link_addresses,
     readability,
     sanitise_body,
 )
@@ -132,3 +133,32 @@ def test_fingerprint_changes_with_any_visible_field():
     for key, value in [("title", "T2"), ("body", "<p>B2</p>"), ("help_signs", [("routine", "X")]), ("language", "fr")]:
         assert content_fingerprint(**{**base, key: value}) != reference
     assert content_fingerprint(**{**base, "references": "R\n\n"}) == reference
+
+
+@pytest.mark.parametrize(
+    ("body", "printed"),
+    [
+        (
+            '<p>See the <a href="https://www.nhs.uk/conditions/warts/">NHS page on warts</a>.</p>',
+            '<p>See the <a href="https://www.nhs.uk/conditions/warts/">NHS page on warts</a>'
+            '<span class="link-address"> (www.nhs.uk/conditions/warts)</span>.</p>',
+        ),
+        (
+            '<p><a href="mailto:team@example.org">Email us</a></p>',
+            '<p><a href="mailto:team@example.org">Email us</a><span class="link-address"> (team@example.org)</span></p>',
+        ),
+        (
+            '<p><a href="https://example.org/a?b=1&amp;c=2"><strong>Form</strong></a></p>',
+            '<p><a href="https://example.org/a?b=1&amp;c=2"><strong>Form</strong></a>'
+            '<span class="link-address"> (example.org/a?b=1&amp;c=2)</span></p>',
+        ),
+        # The words already are the address: printed once.
+        ('<p><a href="https://example.org/">https://example.org/</a></p>', None),
+        ('<p><a href="https://example.org/help">example.org/help</a></p>', None),
+        ('<p><a href="tel:+441632960000">+441632960000</a></p>', None),
+        ("<p>No links at all.</p>", None),
+    ],
+)
+def test_links_print_their_address_after_their_words(body, printed):
+    assert sanitise_body(body) == body
+    assert print_link_addresses(body) == (printed if printed is not None else body)

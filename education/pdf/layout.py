@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from clinic.models import Clinic
-from education.content import sanitise_body, split_first_section
+from education.content import print_link_addresses, sanitise_body, split_first_section
 from education.models import LeafletVersion
 from education.pdf.fetcher import _asset_name, logo_url
 
@@ -139,7 +139,7 @@ def _leaflet_context(version: LeafletVersion, *, large_print: bool) -> dict:
     """One leaflet of the handout. In large print the "when to get help" block needs a page of its own, so
     the body's first section (the key points, in the starter leaflets) comes before it and fills page 1;
     in normal print the block fits on page 1 right after the summary."""
-    body = sanitise_body(version.body)
+    body = print_link_addresses(sanitise_body(version.body))
     lead, rest = split_first_section(body) if large_print else ("", body)
     with translation.override(version.language):
         url = public_version_url(version)

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     # The database down: a 503 page naming the clinic's phone, with Retry-After, not a bare 500 (clinic/errors.py).
     "clinic.errors.DatabaseUnavailableMiddleware",
     # Patient pages for patients from the cache for a minute (education/middleware.py); a workflow change shows at once.
+    # Counts patient page views per version and day, cached pages included, then drops the marker header.
+    "education.middleware.PageViewCountMiddleware",
     "education.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -285,6 +287,14 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Patient leaflets")
 # other edits (a clinic's colours or logo) within this time. The cache is CACHES["default"]: per process
 # unless a shared cache is configured.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
+
+# --- what patients tell us (education/services/feedback.py) ----------------------------------------------------
+# Page views are counted in memory and stored every this many seconds (one short write per process, not one
+# per page); 0 stores each view at once. Feedback is limited per address, in memory only (nothing stored):
+# at most FEEDBACK_RATE_LIMIT answers per FEEDBACK_RATE_WINDOW_SECONDS.
+PAGE_VIEW_FLUSH_SECONDS = env.int("PAGE_VIEW_FLUSH_SECONDS", default=10)
+FEEDBACK_RATE_LIMIT = env.int("FEEDBACK_RATE_LIMIT", default=5)
+FEEDBACK_RATE_WINDOW_SECONDS = env.int("FEEDBACK_RATE_WINDOW_SECONDS", default=600)
 
 # --- when something fails (clinic/errors.py) -------------------------------------------------------------------
 # The 500 and 503 pages name the clinic and its phone number without the database: the default clinic's

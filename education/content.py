@@ -209,6 +209,31 @@ def print_link_addresses(body_html: str) -> str:
     return _LINK.sub(with_address, body_html or "")
 
 
+REMOVED_CONTACT = "[…]"
+_OPEN, _CLOSE = r"[\[({<]", r"[\])}>]"
+_AT = rf"(?:\s*@\s*|\s*{_OPEN}\s*(?:at|arobase)\s*{_CLOSE}\s*|\s+(?:at|arobase)\s+)"
+_DOT = rf"(?:\s*{_OPEN}\s*(?:dot|point)\s*{_CLOSE}\s*|\s+(?:dot|point)\s+|\.)"
+# name@example.org, name at example dot org, name [at] example [dot] org, nom arobase exemple point fr: the
+# last part is letters, so "came at 3.30" stays.
+_EMAIL = re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[a-z]{{2,}}\b", re.IGNORECASE)
+# A run of digits with the separators phone numbers are written with: +33 6 12 34 56 78, 020 7946 0000,
+# (555) 123-4567, 06.12.34.56.78, +44 (0)20 7946 0000. Only runs with 7 digits or more count as numbers.
+_PHONE = re.compile(r"(?<![\w+])(?:\+|\(\+?)?\d[\d \t.\-/()]{5,}\d(?!\w)")
+_PHONE_DIGITS = 7
+
+
+def scrub_contact_details(text: str) -> str:
+    """The text with email addresses and phone numbers (and any other run of 7 digits or more, such as a date
+    of birth) replaced by REMOVED_CONTACT: a comment from a patient is stored only in this form."""
+
+    def phone(match: re.Match) -> str:
+        digits = sum(ch.isdigit() for ch in match.group(0))
+        return REMOVED_CONTACT if digits >= _PHONE_DIGITS else match.group(0)
+
+    text = _EMAIL.sub(REMOVED_CONTACT, text or "")
+    return _PHONE.sub(phone, text)
+
+
 def fold_for_search(text: str) -> str:
     """Lower case, accents and punctuation dropped, spaces single: 'Infecté, rouge ?' -> 'infecte rouge'.
     Patients type without accents on phones; both sides of a search are folded the same way."""

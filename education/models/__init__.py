@@ -5,6 +5,7 @@ migrations `0002`, `0005`, `0011` and `0012`), so neither a bug in Python nor a 
 The service functions in `education.services` are the only code that changes these rows.
 """
 
+from education.models.feedback import MAX_FEEDBACK_COMMENT_CHARS, PageViewCount, PatientFeedback
 from education.models.handouts import Handout, HandoutItem, ShareLink, share_token_hash
 from education.models.history import AuditEvent
 from education.models.leaflets import Leaflet, LeafletChange
@@ -19,6 +20,7 @@ from education.models.versions import (
 
 __all__ = [
     "BODY_EDITOR_EXTENSIONS",
+    "MAX_FEEDBACK_COMMENT_CHARS",
     "AuditEvent",
     "Handout",
     "HandoutItem",
@@ -27,6 +29,8 @@ __all__ = [
     "LeafletChange",
     "LeafletVersion",
     "LeafletVersionQuerySet",
+    "PageViewCount",
+    "PatientFeedback",
     "ReviewReminder",
     "ShareLink",
     "VersionContributor",

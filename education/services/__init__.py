@@ -8,6 +8,7 @@
 - `sharing`: handout records, share links and sharing a leaflet with a patient (email included);
 - `reminders`: review reminders to leaflet owners;
 - `starter`: the bundled starter leaflets;
+- `feedback`: what patients tell us (feedback and page views), without tracking;
 - `permissions`: who may do what (reads only);
 - `errors`: what they raise.
 
@@ -33,6 +34,7 @@ from education.services.errors import (
     StaleEdit,
     WorkflowError,
 )
+from education.services.feedback import feedback_record, page_view_count, page_views_flush
 from education.services.leaflets import LEAFLET_EDITABLE_FIELDS, leaflet_create, leaflet_update
 from education.services.permissions import (
     available_actions,
@@ -93,11 +95,14 @@ __all__ = [
     "can_retire",
     "can_share",
     "can_submit",
+    "feedback_record",
     "handout_record",
     "is_contributor",
     "leaflet_create",
-    "leaflet_withdraw",
     "leaflet_update",
+    "leaflet_withdraw",
+    "page_view_count",
+    "page_views_flush",
     "recall_notify_staff",
     "recall_revoke_links",
     "review_reminders_send",

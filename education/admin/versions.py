@@ -204,10 +204,7 @@ class LeafletVersionAdmin(admin.ModelAdmin):
         rows = format_html_join(
             "",
             "<li><strong>{}</strong> · {} – {}</li>",
-            (
-                (date_format(row.day), _("Yes") if row.helpful else _("No"), row.comment)
-                for row in summary.comments
-            ),
+            ((date_format(row.day), _("Yes") if row.helpful else _("No"), row.comment) for row in summary.comments),
         )
         return format_html('{}<ul class="patient-comments">{}</ul>', counts, rows)
 

@@ -2,12 +2,12 @@
 
 Nothing identifying is stored. A comment is scrubbed of email addresses and phone numbers before it is
 saved; the day is kept, never the time. Page views are counted in this process's memory and added to one
-counter per version and day every PAGE_VIEW_FLUSH_SECONDS, so a patient page costs no database write.
+counter per version and day every PAGE_VIEW_FLUSH_SECONDS, so a patient page costs no database write (the
+request that finds the interval over writes them, in one short transaction).
 """
 
 from __future__ import annotations
 
-import atexit
 import logging
 import threading
 import time
@@ -92,8 +92,9 @@ def _add_views(*, version_id: int, day, views: int) -> None:
         rows.update(views=F("views") + views)
 
 
+# Not flushed at exit: at worst the last PAGE_VIEW_FLUSH_SECONDS of a process's views go uncounted (and an
+# exit hook could write into whatever database the settings name by then, in tests the developer's own).
 _page_views = _PageViews()
-atexit.register(lambda: _page_views.flush())
 
 
 def page_view_count(*, version_id: int) -> None:

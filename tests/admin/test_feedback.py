@@ -13,6 +13,7 @@ def test_the_version_page_shows_counts_views_and_scrubbed_comments(client, publi
     services.feedback_record(version=published, helpful=True, comment="Clear <b>and</b> kind. ann@example.org")
     services.feedback_record(version=published, helpful=False)
     services.page_view_count(version_id=published.pk)
+    services.page_views_flush()
     client.force_login(approver)
     text = page(client.get(change_url(published)))
     assert "What patients tell us" in text

@@ -210,6 +210,7 @@ def test_each_view_of_a_page_adds_one_to_the_day_counter(client, published):
     client.get("/leaflets/milia-test/v1/")
     client.head("/leaflets/milia-test/")  # not a reading
     client.get("/leaflets/")  # the index is no version's page
+    assert services.page_views_flush() == 4
     assert PageViewCount.objects.get(version=published).views == 4
     assert "X-Leaflet-Version-Id" not in client.get("/leaflets/milia-test/")
 
@@ -217,25 +218,28 @@ def test_each_view_of_a_page_adds_one_to_the_day_counter(client, published):
 def test_pages_from_the_page_cache_count_too(client, published, page_cache):
     first = client.get("/leaflets/milia-test/")
     second = client.get("/leaflets/milia-test/")
-    assert first.content == second.content or first.status_code == second.status_code == 200
+    assert first.status_code == second.status_code == 200
+    services.page_views_flush()
     assert PageViewCount.objects.get(version=published).views == 2
     assert "X-Leaflet-Version-Id" not in second
 
 
 def test_views_are_counted_in_memory_and_stored_together(client, published, settings):
-    settings.PAGE_VIEW_FLUSH_SECONDS = 3600
-    services.page_views_flush()
     for _ in range(5):
         client.get("/leaflets/milia-test/")
     assert not PageViewCount.objects.exists()
     assert services.page_views_flush() == 5
     assert PageViewCount.objects.get(version=published).views == 5
+    settings.PAGE_VIEW_FLUSH_SECONDS = 0  # the request that finds the interval over stores them
+    client.get("/leaflets/milia-test/")
+    assert PageViewCount.objects.get(version=published).views == 6
 
 
 def test_the_summary_counts_answers_views_and_shows_the_latest_comments(client, published, leaflet):
     post(client, {"helpful": "yes", "comment": "Clear"})
     post(client, {"helpful": "no"}, REMOTE_ADDR="192.0.2.5")
     client.get("/leaflets/milia-test/")
+    services.page_views_flush()
     other = factories.make_published(author=factories.make_editor("ed2"), approver=factories.make_approver("ap2"))
     summaries = selectors.feedback_summary(version_ids=[published.pk, other.pk], comments=5)
     mine = summaries[published.pk]

@@ -183,6 +183,36 @@ def split_first_section(body_html: str) -> tuple[str, str]:
     return "", body_html
 
 
+def split_sections(body_html: str) -> list[str]:
+    """A sanitised body cut before each top-level <h2> (one outside any list or paragraph): its sections, in
+    order, which joined give the body back. Text before the first heading is a section of its own."""
+    sections = []
+    rest = body_html or ""
+    while True:
+        start = _next_top_level_heading(rest)
+        if start is None:
+            break
+        sections.append(rest[:start])
+        rest = rest[start:]
+    sections.append(rest)
+    return [section for section in sections if section.strip()]
+
+
+def _next_top_level_heading(html_text: str) -> int | None:
+    """Where the first top-level <h2> after the start of `html_text` begins (not one at position 0)."""
+    lower = html_text.lower()
+    start = lower.find("<h2", 1)
+    while start != -1:
+        before = lower[:start]
+        balanced = all(
+            len(re.findall(rf"<{tag}\b", before)) == before.count(f"</{tag}>") for tag in ("ul", "ol", "li", "p", "h3")
+        )
+        if balanced:
+            return start
+        start = lower.find("<h2", start + 3)
+    return None
+
+
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
 
 

@@ -183,34 +183,34 @@ def split_first_section(body_html: str) -> tuple[str, str]:
     return "", body_html
 
 
-def split_sections(body_html: str) -> list[str]:
-    """A sanitised body cut before each top-level <h2> (one outside any list or paragraph): its sections, in
-    order, which joined give the body back. Text before the first heading is a section of its own."""
-    sections = []
-    rest = body_html or ""
-    while True:
-        start = _next_top_level_heading(rest)
-        if start is None:
-            break
-        sections.append(rest[:start])
-        rest = rest[start:]
-    sections.append(rest)
-    return [section for section in sections if section.strip()]
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
+_VOID_TAGS = frozenset({"br", "hr", "img"})
 
 
-def _next_top_level_heading(html_text: str) -> int | None:
-    """Where the first top-level <h2> after the start of `html_text` begins (not one at position 0)."""
-    lower = html_text.lower()
-    start = lower.find("<h2", 1)
-    while start != -1:
-        before = lower[:start]
-        balanced = all(
-            len(re.findall(rf"<{tag}\b", before)) == before.count(f"</{tag}>") for tag in ("ul", "ol", "li", "p", "h3")
-        )
-        if balanced:
-            return start
-        start = lower.find("<h2", start + 3)
-    return None
+def top_level_blocks(body_html: str) -> list[tuple[str, str]]:
+    """A sanitised body as its top-level elements, in order: (tag, html) each, which joined give the body
+    back (text outside any element joins the element after it, with the tag of that element)."""
+    blocks = []
+    depth, start, first_tag = 0, 0, ""
+    for match in _TAG.finditer(body_html or ""):
+        closing, tag = match.group(1), match.group(2).lower()
+        if tag in _VOID_TAGS:
+            continue
+        if not closing:
+            if depth == 0:
+                first_tag = tag
+            depth += 1
+            continue
+        depth = max(0, depth - 1)
+        if depth == 0:
+            blocks.append((first_tag, body_html[start : match.end()]))
+            start = match.end()
+    if body_html and body_html[start:].strip():
+        if blocks:
+            blocks[-1] = (blocks[-1][0], blocks[-1][1] + body_html[start:])
+        else:
+            blocks.append(("", body_html[start:]))
+    return blocks
 
 
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)

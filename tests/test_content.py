@@ -15,6 +15,7 @@ from education.content import (
     print_link_addresses,
     readability,
     sanitise_body,
+    top_level_blocks,
 )
 
 
@@ -162,3 +163,12 @@ def test_fingerprint_changes_with_any_visible_field():
 def test_links_print_their_address_after_their_words(body, printed):
     assert sanitise_body(body) == body
     assert print_link_addresses(body) == (printed if printed is not None else body)
+
+
+def test_a_body_splits_into_its_top_level_blocks_and_joins_back():
+    body = "<h2>A</h2><p>x<br>y</p><ul><li><p>i</p><ul><li>deep</li></ul></li></ul><h3>B</h3><ol><li>1</li></ol>"
+    blocks = top_level_blocks(body)
+    assert [tag for tag, _html in blocks] == ["h2", "p", "ul", "h3", "ol"]
+    assert "".join(html for _tag, html in blocks) == body
+    assert top_level_blocks("") == []
+    assert top_level_blocks("plain") == [("", "plain")]

@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from clinic.models import Clinic
-from education.content import print_link_addresses, sanitise_body, split_first_section, split_sections
+from education.content import print_link_addresses, sanitise_body, split_first_section, top_level_blocks
 from education.models import LeafletVersion
 from education.pdf import arrange
 from education.pdf.fetcher import _asset_name, logo_url
@@ -136,17 +136,23 @@ def _page_css(*, options: HandoutOptions, clinic: Clinic | None, watermark: str)
     return f"@page {{ {' '.join(rules)} }}{extra}\n:root {{ --brand: {brand}; --accent: {accent}; }}"
 
 
+HEADINGS = ("h2", "h3")
+LISTS = ("ul", "ol")
+
+
 def _large_print_body(rest: str, *, index: int) -> str:
-    """The body after its first section, in large print: each top-level section in its own <section>, with
-    the places the "when to get help" block may move to between them (education.pdf.arrange)."""
-    sections = split_sections(rest)
-    parts = []
-    for number, section in enumerate(sections):
-        if number:
-            parts.append(arrange.slot_marker(index, number + 1))
-        parts.append(f'<section class="body">{section}</section>')
-    parts.append(arrange.slot_marker(index, len(sections) + 1))
-    return "".join(parts)
+    """The body after its first section, in large print, with the places the "when to get help" block may
+    move to (education.pdf.arrange) between its paragraphs, lists and sections: never right after a heading
+    (it stays with its text) nor between a paragraph and the list it introduces ("Do this:")."""
+    parts, number, previous = [], arrange.HOME, ""
+    for tag, block in top_level_blocks(rest):
+        if parts and previous not in HEADINGS and not (previous == "p" and tag in LISTS):
+            number += 1
+            parts.append(arrange.slot_marker(index, number))
+        parts.append(block)
+        previous = tag
+    parts.append(arrange.slot_marker(index, number + 1))
+    return f'<section class="body">{"".join(parts)}</section>'
 
 
 def _leaflet_context(version: LeafletVersion, *, large_print: bool, index: int = 0) -> dict:
@@ -172,7 +178,7 @@ def _leaflet_context(version: LeafletVersion, *, large_print: bool, index: int =
             # around sanitised HTML.
             "body_sections": mark_safe(_large_print_body(rest, index=index)) if large_print else "",  # noqa: S308
             "help_slot_before_lead": mark_safe(arrange.slot_marker(index, 0)) if large_print and lead else "",  # noqa: S308
-            "help_slot_home": mark_safe(arrange.slot_marker(index, 1)) if large_print else "",  # noqa: S308
+            "help_slot_home": mark_safe(arrange.slot_marker(index, arrange.HOME)) if large_print else "",  # noqa: S308
             "help_block_markers": [mark_safe(m) for m in arrange.block_markers(index)] if large_print else ["", ""],  # noqa: S308
         }
 

@@ -3,7 +3,8 @@ a service in `education.services`; the model admins hold no domain rules.
 
 Django's autodiscovery imports `education.admin`; importing the modules here registers the model admins."""
 
-from education.admin import leaflets, records, versions
+from education.admin import feedback, leaflets, records, versions
+from education.admin.feedback import PatientFeedbackAdmin
 from education.admin.leaflets import LeafletAdmin
 from education.admin.records import AuditEventAdmin, HandoutAdmin, ReviewReminderAdmin, ShareLinkAdmin
 from education.admin.versions import LeafletVersionAdmin
@@ -13,8 +14,10 @@ __all__ = [
     "HandoutAdmin",
     "LeafletAdmin",
     "LeafletVersionAdmin",
+    "PatientFeedbackAdmin",
     "ReviewReminderAdmin",
     "ShareLinkAdmin",
+    "feedback",
     "leaflets",
     "records",
     "versions",

@@ -1,7 +1,8 @@
 """Patient feedback and page views per version and day (issue 12): two new tables, nothing identifying.
 
 The database refuses feedback on a version patients cannot read (a draft, one in review, a discarded or a
-withdrawn version), whatever the Python does.
+withdrawn version), whatever the Python does. Clinical approvers may see the feedback list in the admin (to
+remove a comment that names someone).
 """
 
 import importlib
@@ -9,6 +10,7 @@ import importlib
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.db.models.lookups
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 rules = importlib.import_module("education.migrations.0012_protect_steps_links_and_slugs")
@@ -39,6 +41,18 @@ def install(apps, schema_editor):
             f"""CREATE TRIGGER feedback_only_on_readable_versions BEFORE INSERT ON {FEEDBACK}
                 FOR EACH ROW EXECUTE FUNCTION education_feedback_only_on_readable_versions()"""
         )
+
+
+def grant(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    permissions = apps.get_model("auth", "Permission").objects.filter(
+        content_type__app_label="education", codename="view_patientfeedback"
+    )
+    for group in apps.get_model("auth", "Group").objects.filter(name="Clinical approvers"):
+        group.permissions.add(*permissions)
 
 
 def uninstall(apps, schema_editor):
@@ -114,4 +128,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(install, uninstall),
+        migrations.RunPython(grant, migrations.RunPython.noop),
     ]

@@ -34,7 +34,12 @@ from education.services.errors import (
     StaleEdit,
     WorkflowError,
 )
-from education.services.feedback import feedback_record, page_view_count, page_views_flush
+from education.services.feedback import (
+    feedback_comments_remove,
+    feedback_record,
+    page_view_count,
+    page_views_flush,
+)
 from education.services.leaflets import LEAFLET_EDITABLE_FIELDS, leaflet_create, leaflet_update
 from education.services.permissions import (
     available_actions,
@@ -95,6 +100,7 @@ __all__ = [
     "can_retire",
     "can_share",
     "can_submit",
+    "feedback_comments_remove",
     "feedback_record",
     "handout_record",
     "is_contributor",

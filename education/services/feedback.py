@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from education.content import scrub_contact_details
 from education.models import MAX_FEEDBACK_COMMENT_CHARS, LeafletVersion, PageViewCount, PatientFeedback
 from education.services.errors import WorkflowError
+from education.services.permissions import can_approve, require
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,14 @@ def feedback_record(*, version: LeafletVersion, helpful: bool, comment: str = ""
             helpful=bool(helpful),
             comment=scrub_contact_details(comment),
         )
+
+
+def feedback_comments_remove(*, feedback_ids, user) -> int:
+    """Blank the comments of these answers (their yes/no stays counted): for a comment that still names
+    someone, which no scrubbing can catch. Clinical approvers only; returns how many comments were removed."""
+    require(can_approve(user), _("Only clinical approvers can remove patients' comments."))
+    with transaction.atomic():
+        return PatientFeedback.objects.filter(pk__in=list(feedback_ids)).exclude(comment="").update(comment="")
 
 
 class _PageViews:

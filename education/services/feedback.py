@@ -65,11 +65,19 @@ class _PageViews:
         self.lock = threading.Lock()
         self.pending: Counter[tuple[int, object]] = Counter()
         self.last_flush = time.monotonic()
+        self.day, self.day_checked = None, 0.0
+
+    def _today(self, now: float):
+        """The local date, looked up at most once a second (the lookup is most of the cost of a view)."""
+        if self.day is None or now - self.day_checked >= 1:
+            self.day, self.day_checked = timezone.localdate(), now
+        return self.day
 
     def add(self, version_id: int) -> None:
+        now = time.monotonic()
         with self.lock:
-            self.pending[(version_id, timezone.localdate())] += 1
-            due = time.monotonic() - self.last_flush >= getattr(settings, "PAGE_VIEW_FLUSH_SECONDS", 10)
+            self.pending[(version_id, self._today(now))] += 1
+            due = now - self.last_flush >= settings.PAGE_VIEW_FLUSH_SECONDS
         if due:
             self.flush()
 

@@ -8,9 +8,9 @@ between a paragraph and the list it introduces) and wraps the block in comments 
 
 The render process lays the handout out once with every block at the end of its leaflet, which leaves the
 text before each place where it is; it reads where each place fell on the page and how tall each block is,
-and puts each block, among the places from its usual one (after the key points) to the end of the next
-page, at the first where it fits, or else where it leaves least of a page empty, at most MAX_EMPTY; where
-there is no such place it stays at its usual place. A second layout, with the blocks there, is the handout. Leaflets start on a page of their own, so
+and puts each block, among the places from its usual one (after the key points) where it would start at the
+latest on the next page (a patient finds it early), at the first where it fits, or else where it leaves least
+of a page empty, at most MAX_EMPTY; where there is no such place it stays at its usual place. A second layout, with the blocks there, is the handout. Leaflets start on a page of their own, so
 each is placed on its own, in the same two layouts.
 
 The markers cannot come from a leaflet's text: the sanitised body has no comments and no attributes but a
@@ -119,20 +119,26 @@ def measure(document) -> tuple[dict[tuple[int, int], Spot], dict[int, float]]:
     return spots, heights
 
 
+def _starts_on(spot: Spot, height: float) -> int:
+    """The page a block of this height put at this spot starts on: this one if it fits, else the next."""
+    return spot.page if spot.gap(height) == 0 else spot.page + 1
+
+
 def _candidates(html: str, spots: dict[tuple[int, int], Spot], heights: dict[int, float]) -> dict[int, list[int]]:
-    """For each leaflet, the places from its usual one to the end of the next page, best first: by the share
-    of a page the block would leave empty there (none where it fits), earlier first; only those leaving at
-    most MAX_EMPTY, then its usual place."""
+    """For each leaflet, the places from its usual one where the block would start at the latest on the next
+    page, best first: by the share of a page the block would leave empty there (none where it fits), earlier
+    first; only those leaving at most MAX_EMPTY, then its usual place."""
     ranked = {}
     for leaflet, places in slots(html).items():
         height = heights.get(leaflet)
         if height is None or (leaflet, HOME) not in spots:
             continue
+        # The block starts at the latest on the page after the key points: a patient finds it early.
         last_page = spots[(leaflet, HOME)].page + 1
         gaps = sorted(
             (spots[(leaflet, n)].gap(height), n)
             for n in places
-            if n >= HOME and (leaflet, n) in spots and spots[(leaflet, n)].page <= last_page
+            if n >= HOME and (leaflet, n) in spots and _starts_on(spots[(leaflet, n)], height) <= last_page
         )
         good = [n for gap, n in gaps if gap <= MAX_EMPTY]
         ranked[leaflet] = good + ([HOME] if HOME not in good else [])

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     # The database down: a 503 page naming the clinic's phone, with Retry-After, not a bare 500 (clinic/errors.py).
     "clinic.errors.DatabaseUnavailableMiddleware",
     # Patient pages for patients from the cache for a minute (education/middleware.py); a workflow change shows at once.
+    # Counts patient page views per version and day, cached pages included, then drops the marker header.
+    "education.middleware.PageViewCountMiddleware",
     "education.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -288,6 +290,14 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if DE
 # Record systems (/infobutton/, /fhir/): requests per client address per minute, answers from the page cache
 # not counted (education/interop/throttle.py); 0 for no limit.
 INTEROP_REQUESTS_PER_MINUTE = env.int("INTEROP_REQUESTS_PER_MINUTE", default=120)
+
+# --- what patients tell us (education/services/feedback.py) ----------------------------------------------------
+# Page views are counted in memory and stored every this many seconds (one short write per process, not one
+# per page); 0 stores each view at once. Feedback is limited per address, in memory only (nothing stored):
+# at most FEEDBACK_RATE_LIMIT answers per FEEDBACK_RATE_WINDOW_SECONDS.
+PAGE_VIEW_FLUSH_SECONDS = env.int("PAGE_VIEW_FLUSH_SECONDS", default=10)
+FEEDBACK_RATE_LIMIT = env.int("FEEDBACK_RATE_LIMIT", default=5)
+FEEDBACK_RATE_WINDOW_SECONDS = env.int("FEEDBACK_RATE_WINDOW_SECONDS", default=600)
 
 # --- when something fails (clinic/errors.py) -------------------------------------------------------------------
 # The 500 and 503 pages name the clinic and its phone number without the database: the default clinic's

@@ -273,6 +273,87 @@ def split_first_section(body_html: str) -> tuple[str, str]:
     return "", body_html
 
 
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
+_VOID_TAGS = frozenset({"br", "hr", "img"})
+
+
+def top_level_blocks(body_html: str) -> list[tuple[str, str]]:
+    """A sanitised body as its top-level elements, in order: (tag, html) each, which joined give the body
+    back (text outside any element joins the element after it, with the tag of that element)."""
+    blocks = []
+    depth, start, first_tag = 0, 0, ""
+    for match in _TAG.finditer(body_html or ""):
+        closing, tag = match.group(1), match.group(2).lower()
+        if tag in _VOID_TAGS:
+            continue
+        if not closing:
+            if depth == 0:
+                first_tag = tag
+            depth += 1
+            continue
+        depth = max(0, depth - 1)
+        if depth == 0:
+            blocks.append((first_tag, body_html[start : match.end()]))
+            start = match.end()
+    if body_html and body_html[start:].strip():
+        if blocks:
+            blocks[-1] = (blocks[-1][0], blocks[-1][1] + body_html[start:])
+        else:
+            blocks.append(("", body_html[start:]))
+    return blocks
+
+
+_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
+
+
+def _link_label(href: str) -> str:
+    """A link's address as a reader types it: no https://, no trailing slash; an email address or number bare."""
+    scheme, _colon, rest = href.partition(":")
+    if scheme.lower() in ("mailto", "tel"):
+        return rest
+    return href.split("://", 1)[-1].rstrip("/")
+
+
+def print_link_addresses(body_html: str) -> str:
+    """A sanitised body for paper: each link followed by its address in brackets ("NHS page on warts
+    (www.nhs.uk/conditions/warts)"), unless the link's words already are the address."""
+
+    def with_address(match: re.Match) -> str:
+        href = html.unescape(match.group(1))
+        label = _link_label(href)
+        words = html.unescape(re.sub(r"<[^>]+>", "", match.group(2))).strip()
+        if not label or words.rstrip("/") in (label, href, href.rstrip("/")):
+            return match.group(0)
+        return f'{match.group(0)}<span class="link-address"> ({html.escape(label, quote=False)})</span>'
+
+    return _LINK.sub(with_address, body_html or "")
+
+
+REMOVED_CONTACT = "[…]"
+_OPEN, _CLOSE = r"[\[({<]", r"[\])}>]"
+_AT = rf"(?:\s*@\s*|\s*{_OPEN}\s*(?:at|arobase)\s*{_CLOSE}\s*|\s+(?:at|arobase)\s+)"
+_DOT = rf"(?:\s*{_OPEN}\s*(?:dot|point)\s*{_CLOSE}\s*|\s+(?:dot|point)\s+|\.)"
+# name@example.org, name at example dot org, name [at] example [dot] org, nom arobase exemple point fr: the
+# last part is letters, so "came at 3.30" stays.
+_EMAIL = re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[a-z]{{2,}}\b", re.IGNORECASE)
+# A run of digits with the separators phone numbers are written with: +33 6 12 34 56 78, 020 7946 0000,
+# (555) 123-4567, 06.12.34.56.78, +44 (0)20 7946 0000. Only runs with 7 digits or more count as numbers.
+_PHONE = re.compile(r"(?<![\w+])(?:\+|\(\+?)?\d[\d \t.\-/()]{5,}\d(?!\w)")
+_PHONE_DIGITS = 7
+
+
+def scrub_contact_details(text: str) -> str:
+    """The text with email addresses and phone numbers (and any other run of 7 digits or more, such as a date
+    of birth) replaced by REMOVED_CONTACT: a comment from a patient is stored only in this form."""
+
+    def phone(match: re.Match) -> str:
+        digits = sum(ch.isdigit() for ch in match.group(0))
+        return REMOVED_CONTACT if digits >= _PHONE_DIGITS else match.group(0)
+
+    text = _EMAIL.sub(REMOVED_CONTACT, text or "")
+    return _PHONE.sub(phone, text)
+
+
 def fold_for_search(text: str) -> str:
     """Lower case, accents and punctuation dropped, spaces single: 'Infecté, rouge ?' -> 'infecte rouge'.
     Patients type without accents on phones; both sides of a search are folded the same way."""

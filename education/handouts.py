@@ -46,12 +46,26 @@ def read_handout_query(query: QueryDict) -> HandoutQuery:
     )
 
 
-def handout_filename(versions: list[LeafletVersion]) -> str:
-    if len(versions) != 1:
-        return "handout.pdf"
-    version = versions[0]
+MAX_FILENAME_CHARS = 100
+
+
+def _version_name(version: LeafletVersion) -> str:
     suffix = "" if version.is_public else "-draft"
-    return f"{version.leaflet.slug}-v{version.number}{suffix}.pdf"
+    return f"{version.leaflet.slug}-v{version.number}-{version.language}{suffix}"
+
+
+def handout_filename(versions: list[LeafletVersion]) -> str:
+    """The name a handout downloads under: `milia-overview-v2-en.pdf`; several leaflets are joined with `+`
+    (`milia-overview-v2-en+post-extraction-hygiene-v1-en.pdf`), or when that grows past
+    MAX_FILENAME_CHARS, `handout-3-leaflets-en.pdf` (the first leaflet's language). Slugs are ASCII letters,
+    digits and hyphens, so the name needs no quoting beyond the header's own quotes."""
+    if not versions:
+        return "handout.pdf"
+    name = "+".join(_version_name(version) for version in versions)
+    if len(name) + 4 > MAX_FILENAME_CHARS:
+        draft = "" if all(version.is_public for version in versions) else "-draft"
+        name = f"handout-{len(versions)}-leaflets-{versions[0].language}{draft}"
+    return f"{name}.pdf"
 
 
 def handout_pdf_response(

@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.urls import NoReverseMatch, get_urlconf, reverse
 
 from clinic.otp import is_verified, two_factor_required
-from education import selectors
+from education import selectors, services
 
 
 @functools.lru_cache(maxsize=8)
@@ -58,6 +58,28 @@ class StaffTwoFactorMiddleware:
         ):
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         return self.get_response(request)
+
+
+VERSION_HEADER = "X-Leaflet-Version-Id"
+
+
+class PageViewCountMiddleware:
+    """One more view in the day's counter of the version a patient page showed (services.page_view_count):
+    the leaflet page names its version in VERSION_HEADER, which the page cache keeps with the page, so a page
+    served from the cache counts too. The header is removed here, before the response leaves. Nothing about
+    the visitor is read or kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        version_id = response.get(VERSION_HEADER)
+        if version_id is not None:
+            del response[VERSION_HEADER]
+        if version_id is not None and request.method == "GET" and response.status_code == 200:
+            services.page_view_count(version_id=int(version_id))
+        return response
 
 
 STALE_EPOCH_KEY = "public-page-stale-epoch"

@@ -7,6 +7,7 @@ urlpatterns = [
     path("leaflets/", views.leaflet_index, name="index"),
     path("leaflets/<slug:slug>/", views.leaflet_current, name="leaflet"),
     path("leaflets/<slug:slug>/v<int:number>/", views.leaflet_version, name="leaflet_version"),
+    path("leaflets/<slug:slug>/v<int:number>/feedback/", views.leaflet_feedback, name="leaflet_feedback"),
     path("leaflets/<slug:slug>/handout.pdf", views.leaflet_handout, name="leaflet_handout"),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/notifications/read/", views.notifications_read, name="notifications_read"),

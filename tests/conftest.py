@@ -102,6 +102,14 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_page_views_from_other_tests():
+    """Page views wait in memory until stored (education/services/feedback.py): none carry over between tests."""
+    from education.services.feedback import _page_views
+
+    _page_views.pending.clear()
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests (a live server in another thread, transactional databases) run last, after every test
     that uses the ordinary per-test transaction, as they did before the tests moved into folders."""

@@ -126,3 +126,22 @@ def first_pages(data: bytes, texts: list[str]) -> dict[str, int | None]:
         squeezed = "".join(wanted.split())
         found[wanted] = next((number for number, text in enumerate(pages, start=1) if squeezed in text), None)
     return found
+
+
+def page_fills(data: bytes, *, top_mm: float, bottom_mm: float) -> list[float]:
+    """How full each page is (0-1): from the top of the text area down to the lowest text in it, the running
+    header and footer (in the top and bottom margins, given in mm) left out."""
+    mm = 72 / 25.4
+    document = pypdfium2.PdfDocument(data)
+    fills = []
+    try:
+        for page in document:
+            _width, height = page.get_size()
+            text_page = page.get_textpage()
+            top, bottom = height - top_mm * mm, bottom_mm * mm
+            rects = [text_page.get_rect(index) for index in range(text_page.count_rects())]
+            lows = [low for _left, low, _right, high in rects if low >= bottom - 1 and high <= top + 1]
+            fills.append((top - min(lows)) / (top - bottom) if lows else 0.0)
+    finally:
+        document.close()
+    return fills

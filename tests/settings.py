@@ -29,6 +29,7 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Patient pages are rendered afresh in tests; tests/test_security.py checks the page cache itself.
 PUBLIC_PAGE_CACHE_SECONDS = 0
+PAGE_VIEW_FLUSH_SECONDS = 10**9  # page views stay in memory; tests that count them flush them themselves
 # The default clinic's contact file (clinic/contact.py) goes to a throwaway folder, not the project's var/.
 import tempfile  # noqa: E402
 

@@ -12,8 +12,10 @@ from education.content import (
     ALLOWED_URL_SCHEMES,
     body_blocks,
     content_fingerprint,
+    print_link_addresses,
     readability,
     sanitise_body,
+    top_level_blocks,
 )
 
 
@@ -210,3 +212,41 @@ def test_the_hardest_sentences_come_first_and_short_ones_are_left_out():
     result = hardest_sentences(title="Milia", summary="Short one.", body=f"<p>{easy} {hard}</p>", help_signs=[])
     assert [sentence for sentence, _words, _per_word in result] == [hard, easy]
     assert hardest_sentences(title="", summary="", body="", help_signs=[]) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "printed"),
+    [
+        (
+            '<p>See the <a href="https://www.nhs.uk/conditions/warts/">NHS page on warts</a>.</p>',
+            '<p>See the <a href="https://www.nhs.uk/conditions/warts/">NHS page on warts</a>'
+            '<span class="link-address"> (www.nhs.uk/conditions/warts)</span>.</p>',
+        ),
+        (
+            '<p><a href="mailto:team@example.org">Email us</a></p>',
+            '<p><a href="mailto:team@example.org">Email us</a><span class="link-address"> (team@example.org)</span></p>',
+        ),
+        (
+            '<p><a href="https://example.org/a?b=1&amp;c=2"><strong>Form</strong></a></p>',
+            '<p><a href="https://example.org/a?b=1&amp;c=2"><strong>Form</strong></a>'
+            '<span class="link-address"> (example.org/a?b=1&amp;c=2)</span></p>',
+        ),
+        # The words already are the address: printed once.
+        ('<p><a href="https://example.org/">https://example.org/</a></p>', None),
+        ('<p><a href="https://example.org/help">example.org/help</a></p>', None),
+        ('<p><a href="tel:+441632960000">+441632960000</a></p>', None),
+        ("<p>No links at all.</p>", None),
+    ],
+)
+def test_links_print_their_address_after_their_words(body, printed):
+    assert sanitise_body(body) == body
+    assert print_link_addresses(body) == (printed if printed is not None else body)
+
+
+def test_a_body_splits_into_its_top_level_blocks_and_joins_back():
+    body = "<h2>A</h2><p>x<br>y</p><ul><li><p>i</p><ul><li>deep</li></ul></li></ul><h3>B</h3><ol><li>1</li></ol>"
+    blocks = top_level_blocks(body)
+    assert [tag for tag, _html in blocks] == ["h2", "p", "ul", "h3", "ol"]
+    assert "".join(html for _tag, html in blocks) == body
+    assert top_level_blocks("") == []
+    assert top_level_blocks("plain") == [("", "plain")]

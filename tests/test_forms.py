@@ -49,12 +49,16 @@ def test_a_bad_handout_query_names_the_bad_parameter(clinic, query, field, messa
     assert not HandoutQueryForm(QueryDict(query)).is_valid()
 
 
-def test_handout_file_names_say_which_version_and_mark_drafts(editor, approver):
+def test_handout_file_names_say_which_version_and_language_and_mark_drafts(editor, approver):
     published = factories.make_published(author=editor, approver=approver)
     draft = factories.make_draft(author=editor)
-    assert handout_filename([published]) == f"{published.leaflet.slug}-v1.pdf"
-    assert handout_filename([draft]) == f"{draft.leaflet.slug}-v1-draft.pdf"
-    assert handout_filename([published, draft]) == "handout.pdf"
+    slug, other = published.leaflet.slug, draft.leaflet.slug
+    assert handout_filename([published]) == f"{slug}-v1-en.pdf"
+    assert handout_filename([draft]) == f"{other}-v1-en-draft.pdf"
+    assert handout_filename([published, draft]) == f"{slug}-v1-en+{other}-v1-en-draft.pdf"
+    assert handout_filename([published] * 5) == "handout-5-leaflets-en.pdf"  # too long to name each
+    assert handout_filename([published, draft] * 3) == "handout-6-leaflets-en-draft.pdf"
+    assert handout_filename([]) == "handout.pdf"
 
 
 def test_a_new_draft_needs_a_known_language():

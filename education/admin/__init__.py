@@ -3,7 +3,8 @@ a service in `education.services`; the model admins hold no domain rules.
 
 Django's autodiscovery imports `education.admin`; importing the modules here registers the model admins."""
 
-from education.admin import leaflets, records, versions
+from education.admin import feedback, leaflets, records, versions
+from education.admin.feedback import PatientFeedbackAdmin
 from education.admin.leaflets import LeafletAdmin
 from education.admin.records import (
     AuditEventAdmin,
@@ -22,10 +23,12 @@ __all__ = [
     "LeafletAdmin",
     "LeafletVersionAdmin",
     "NotificationAdmin",
+    "PatientFeedbackAdmin",
     "ReviewReminderAdmin",
     "ReviewRenewalAdmin",
     "ShareLinkAdmin",
     "StaffProfileAdmin",
+    "feedback",
     "leaflets",
     "records",
     "versions",

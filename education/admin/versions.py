@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -105,6 +106,7 @@ class LeafletVersionAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (gettext_lazy("What patients tell us"), {"fields": ["patient_feedback"]}),
     ]  # fmt: skip
 
     def get_fieldsets(self, request, obj=None):
@@ -118,7 +120,7 @@ class LeafletVersionAdmin(admin.ModelAdmin):
             return base
         return [*base, "title", "summary", "rendered_body", "references", "change_note", "created_by",
                 "contributor_names", "approved_by", "approved_at", "published_at", "retired_at", "review_due",
-                "based_on", "translation_of", "content_hash", "handed_out"]  # fmt: skip
+                "based_on", "translation_of", "content_hash", "handed_out", "patient_feedback"]  # fmt: skip
 
     def get_queryset(self, request):
         return (
@@ -167,6 +169,25 @@ class LeafletVersionAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("body"))
     def rendered_body(self, obj):
         return format_html('<div class="leaflet-body-preview">{}</div>', obj.body_html())
+
+    @admin.display(description=gettext_lazy("feedback and page views"))
+    def patient_feedback(self, obj):
+        """Counts of "Was this leaflet helpful?" and page views, and the latest comments (scrubbed of email
+        addresses and phone numbers before they were stored)."""
+        summary = selectors.version_feedback(version=obj)
+        counts = format_html(
+            "<p>{}</p>",
+            _("Helpful: %(yes)d · Not helpful: %(no)d · Page views: %(views)d")
+            % {"yes": summary.helpful, "no": summary.not_helpful, "views": summary.views},
+        )
+        if not summary.comments:
+            return format_html("{}<p>{}</p>", counts, _("No comments yet."))
+        rows = format_html_join(
+            "",
+            "<li><strong>{}</strong> · {} – {}</li>",
+            ((date_format(row.day), _("Yes") if row.helpful else _("No"), row.comment) for row in summary.comments),
+        )
+        return format_html('{}<ul class="patient-comments">{}</ul>', counts, rows)
 
     @admin.display(description=gettext_lazy("written or edited by"))
     def contributor_names(self, obj):

@@ -6,6 +6,7 @@ The service functions in `education.services` are the only code that changes the
 """
 
 from education.models.codes import LeafletCode
+from education.models.feedback import MAX_FEEDBACK_COMMENT_CHARS, PageViewCount, PatientFeedback
 from education.models.figures import VersionFigure
 from education.models.handouts import Handout, HandoutItem, ShareLink, share_token_hash
 from education.models.history import AuditEvent
@@ -22,6 +23,7 @@ from education.models.workspace import Notification, ReviewRenewal, ReviewReques
 
 __all__ = [
     "BODY_EDITOR_EXTENSIONS",
+    "MAX_FEEDBACK_COMMENT_CHARS",
     "AuditEvent",
     "Handout",
     "HandoutItem",
@@ -32,6 +34,8 @@ __all__ = [
     "LeafletCode",
     "LeafletVersion",
     "LeafletVersionQuerySet",
+    "PageViewCount",
+    "PatientFeedback",
     "ReviewReminder",
     "ReviewRenewal",
     "ReviewRequest",

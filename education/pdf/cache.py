@@ -36,9 +36,14 @@ LAYOUT_REVISION = "3"
 
 
 def _layout_files() -> list[Path]:
-    """Every file whose change changes a handout: the PDF templates, the stylesheet, fonts, translations."""
+    """Every file whose change changes a handout: the PDF templates, the stylesheet, fonts, translations, and
+    the code that lays the page out (where large print puts the "when to get help" block)."""
     base = Path(settings.BASE_DIR)
-    files = [base / "static" / STYLESHEET]
+    files = [
+        base / "static" / STYLESHEET,
+        base / "education" / "pdf" / "layout.py",
+        base / "education" / "pdf" / "arrange.py",
+    ]
     folders = [base / "templates" / "education" / "pdf", base / "static" / "fonts"]
     folders += [Path(path) for path in settings.LOCALE_PATHS]
     for folder in folders:

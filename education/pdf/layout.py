@@ -20,8 +20,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from clinic.models import Clinic
-from education.content import place_figures, sanitise_body, split_first_section
+from education.content import place_figures, print_link_addresses, sanitise_body, split_first_section, top_level_blocks
 from education.models import LeafletVersion
+from education.pdf import arrange
 from education.pdf.fetcher import _asset_name, figure_url, logo_url
 
 logger = logging.getLogger(__name__)
@@ -148,11 +149,34 @@ def _print_figure(figure) -> tuple[str, str]:
     )
 
 
-def _leaflet_context(version: LeafletVersion, *, large_print: bool) -> dict:
-    """One leaflet of the handout. In large print the "when to get help" block needs a page of its own, so
-    the body's first section (the key points, in the starter leaflets) comes before it and fills page 1;
-    in normal print the block fits on page 1 right after the summary."""
-    body = place_figures(sanitise_body(version.body), [_print_figure(figure) for figure in version.shown_figures()])
+HEADINGS = ("h2", "h3")
+LISTS = ("ul", "ol")
+
+
+def _large_print_body(rest: str, *, index: int) -> str:
+    """The body after its first section, in large print, with the places the "when to get help" block may
+    move to (education.pdf.arrange) between its paragraphs, lists and sections: never right after a heading
+    (it stays with its text) nor between a paragraph and the list it introduces ("Do this:")."""
+    parts, number, previous = [], arrange.HOME, ""
+    for tag, block in top_level_blocks(rest):
+        if parts and previous not in HEADINGS and not (previous == "p" and tag in LISTS):
+            number += 1
+            parts.append(arrange.slot_marker(index, number))
+        parts.append(block)
+        previous = tag
+    parts.append(arrange.slot_marker(index, number + 1))
+    return f'<section class="body">{"".join(parts)}</section>'
+
+
+def _leaflet_context(version: LeafletVersion, *, large_print: bool, index: int = 0) -> dict:
+    """One leaflet of the handout. In normal print the "when to get help" block fits on page 1 right after
+    the summary. In large print it comes after the body's first section (the key points, in the starter
+    leaflets), which fills page 1; where that leaves a page more than a quarter empty, the render process
+    moves it a section later or earlier (education.pdf.arrange), never splitting it."""
+    body = place_figures(
+        print_link_addresses(sanitise_body(version.body)),
+        [_print_figure(figure) for figure in version.shown_figures()],
+    )
     lead, rest = split_first_section(body) if large_print else ("", body)
     with translation.override(version.language):
         url = public_version_url(version)
@@ -166,6 +190,12 @@ def _leaflet_context(version: LeafletVersion, *, large_print: bool) -> dict:
             # Sanitised by the nh3 allowlist (education.content), as LeafletVersion.body_html is.
             "body_lead": mark_safe(lead),  # noqa: S308
             "body_rest": mark_safe(rest),  # noqa: S308
+            # Large print: the sections after the first, with the block's possible places; our own markers
+            # around sanitised HTML.
+            "body_sections": mark_safe(_large_print_body(rest, index=index)) if large_print else "",  # noqa: S308
+            "help_slot_before_lead": mark_safe(arrange.slot_marker(index, 0)) if large_print and lead else "",  # noqa: S308
+            "help_slot_home": mark_safe(arrange.slot_marker(index, arrange.HOME)) if large_print else "",  # noqa: S308
+            "help_block_markers": [mark_safe(m) for m in arrange.block_markers(index)] if large_print else ["", ""],  # noqa: S308
         }
 
 
@@ -190,7 +220,10 @@ def handout_html(*, versions: list[LeafletVersion], clinic: Clinic | None, optio
             "clinic_website_label": website.split("://", 1)[-1].rstrip("/"),
             "phone_href": re.sub(r"[^0-9+]", "", clinic.phone) if clinic else "",
             "logo_url": logo_url(logo) if logo else "",
-            "leaflets": [_leaflet_context(version, large_print=options.large_print) for version in versions],
+            "leaflets": [
+                _leaflet_context(version, large_print=options.large_print, index=index)
+                for index, version in enumerate(versions)
+            ],
             "note": options.note.strip(),
             "large_print": options.large_print,
             "watermark": watermark,

@@ -22,6 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from clinic.models import Clinic
 from education.models import LeafletVersion
+from education.pdf import arrange
 from education.pdf.fetcher import ASSET_ORIGIN, HandoutURLFetcher, static_url
 from education.pdf.layout import MAX_VERSIONS, STYLESHEET, HandoutOptions, handout_html
 
@@ -113,10 +114,15 @@ def _write_pdf(html: str, state: _RenderState) -> tuple[bytes, list[str]]:
     weasy_logger = logging.getLogger("weasyprint")
     weasy_logger.addHandler(collector)
     try:
-        document = weasyprint.HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=HandoutURLFetcher())
-        data = document.write_pdf(
-            stylesheets=[state.stylesheet], font_config=state.font_config, pdf_variant=PDF_VARIANT
-        )
+        # As weasyprint.HTML.write_pdf does, in two steps: lay out (perhaps more than once), then write.
+        options = {**weasyprint.DEFAULT_OPTIONS, "stylesheets": [state.stylesheet], "pdf_variant": PDF_VARIANT}
+
+        def lay_out(text: str):
+            source = weasyprint.HTML(string=text, base_url=ASSET_ORIGIN, url_fetcher=HandoutURLFetcher())
+            return source.render(font_config=state.font_config, **options)
+
+        # Large print: the "when to get help" blocks where they waste least paper (one layout otherwise).
+        data = arrange.arrange(html, lay_out).write_pdf(**options)
     except Exception as error:
         raise HandoutError(f"WeasyPrint failed: {type(error).__name__}") from error
     finally:

@@ -12,6 +12,7 @@
 - `renewals`: "reviewed, no change", which renews a published version's review date;
 - `codes`: the diagnosis codes record systems find a leaflet by;
 - `starter`: the bundled starter leaflets;
+- `feedback`: what patients tell us (feedback and page views), without tracking;
 - `permissions`: who may do what (reads only);
 - `errors`: what they raise.
 
@@ -37,6 +38,12 @@ from education.services.errors import (
     StaleApproval,
     StaleEdit,
     WorkflowError,
+)
+from education.services.feedback import (
+    feedback_comments_remove,
+    feedback_record,
+    page_view_count,
+    page_views_flush,
 )
 from education.services.figures import MAX_FIGURES, figure_add, figure_remove, figure_update
 from education.services.leaflets import LEAFLET_EDITABLE_FIELDS, leaflet_create, leaflet_update
@@ -121,13 +128,17 @@ __all__ = [
     "figure_add",
     "figure_remove",
     "figure_update",
+    "feedback_comments_remove",
+    "feedback_record",
     "handout_record",
     "is_contributor",
     "leaflet_codes_set",
     "leaflet_create",
-    "leaflet_withdraw",
     "leaflet_update",
     "notifications_mark_read",
+    "leaflet_withdraw",
+    "page_view_count",
+    "page_views_flush",
     "recall_notify_staff",
     "recall_revoke_links",
     "review_due_notify",

@@ -1,6 +1,7 @@
 """The app's own pages: `public` for patients (leaflets, share links, handout PDFs), `staff` for printing a
 handout and sharing a leaflet outside the admin, `workspace` for the staff home."""
 
+from education.views.feedback import leaflet_feedback
 from education.views.figures import figure_file
 from education.views.public import (
     leaflet_current,
@@ -18,6 +19,7 @@ __all__ = [
     "figure_file",
     "handout_create",
     "leaflet_current",
+    "leaflet_feedback",
     "leaflet_handout",
     "leaflet_index",
     "leaflet_version",

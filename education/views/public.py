@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from education import languages, pdf, selectors, services
 from education.handouts import BadHandoutQuery, handout_pdf_response, read_handout_query
+from education.middleware import VERSION_HEADER
 
 SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
 MAX_SEARCH_LENGTH = 100
@@ -116,7 +117,9 @@ def _leaflet_page(request, version, *, clinic, language, how="link", newer, avai
         "lang_query": f"lang={version.language}",
         "language_links": [] if share_link else _language_links(request, available, version.language),
     }
-    return _render_in(request, language, "education/leaflet_detail.html", context)
+    response = _render_in(request, language, "education/leaflet_detail.html", context)
+    response[VERSION_HEADER] = str(version.pk)  # counted, then removed, by PageViewCountMiddleware
+    return response
 
 
 def _current_version_url(version) -> str | None:

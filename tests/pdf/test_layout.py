@@ -339,3 +339,13 @@ def test_the_clinics_urgent_care_advice_is_beside_the_cards_not_inside_one(leafl
     block = html[html.index('<section class="get-help"') : html.index('<section class="body"')]
     assert block.count(clinic.phone) == 1
     assert "clinic-contact" in classes_around(block, clinic.phone)
+
+
+def test_links_in_the_body_print_their_address_on_paper(editor, approver, clinic):
+    version = factories.make_published(
+        author=editor,
+        approver=approver,
+        body='<h2>More help</h2><p>Read the <a href="https://www.nhs.uk/conditions/milia/">NHS page on milia</a>.</p>',
+    )
+    text = " ".join(whole_text(render(version, clinic)).split())
+    assert "Read the NHS page on milia (www.nhs.uk/conditions/milia)." in text

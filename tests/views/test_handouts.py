@@ -63,7 +63,7 @@ def test_the_public_handout_is_the_published_version_and_downloads_write_nothing
     body = assert_is_pdf(client.get(HANDOUT_URL))
     assert "Milia: small white bumps" in whole_text(body)
     assert "Riverside Skin Clinic" in whole_text(body)
-    assert 'filename="milia-test-v1.pdf"' in client.get(HANDOUT_URL)["Content-Disposition"]
+    assert 'filename="milia-test-v1-en.pdf"' in client.get(HANDOUT_URL)["Content-Disposition"]
     assert not Handout.objects.exists()  # an anonymous address never writes a row per request
 
 

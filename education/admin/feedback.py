@@ -1,0 +1,42 @@
+"""What patients told us: the answers to "Was this leaflet helpful?", read-only, for clinical approvers, with
+one action: remove a comment that still names someone (its yes/no stays counted)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy, ngettext
+
+from education import services
+from education.models import PatientFeedback
+
+
+@admin.register(PatientFeedback)
+class PatientFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["day", "version", "language", "helpful", "comment"]
+    list_filter = ["helpful", "language", "day"]
+    search_fields = ["comment", "version__title", "version__leaflet__slug"]
+    list_select_related = ["version__leaflet"]
+    date_hierarchy = "day"
+    actions = ["remove_comments"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Remove the comments of the selected answers (the answers stay counted)"))
+    def remove_comments(self, request, queryset):
+        try:
+            removed = services.feedback_comments_remove(
+                feedback_ids=queryset.values_list("pk", flat=True), user=request.user
+            )
+        except services.NotPermitted as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return
+        self.message_user(
+            request, ngettext("%(count)d comment removed.", "%(count)d comments removed.", removed) % {"count": removed}
+        )

@@ -79,13 +79,18 @@ def enqueue(job: str, /, _attempt: int = 1, _delay: int = 0, **kwargs) -> None:
     queued.enqueue(job=job, kwargs=kwargs, attempt=_attempt)
 
 
+def can_retry() -> bool:
+    """True when a failed job will be tried again (the database queue; not the immediate backend)."""
+    return run_job.get_backend().supports_defer
+
+
 @task()
 def run_job(*, job: str, kwargs: dict, attempt: int = 1) -> None:
     """The one django-tasks task: runs one of our jobs, and queues the next attempt if it fails."""
     try:
         run(job, **kwargs)
     except Exception:
-        if attempt < MAX_ATTEMPTS and run_job.get_backend().supports_defer:
+        if attempt < MAX_ATTEMPTS and can_retry():
             delay = RETRY_DELAYS[attempt - 1]
             logger.warning("Job %s failed (attempt %d of %d); trying again in %d s", job, attempt, MAX_ATTEMPTS, delay)
             enqueue(job, _attempt=attempt + 1, _delay=delay, **kwargs)

@@ -8,6 +8,7 @@ The service functions in `education.services` are the only code that changes the
 from education.models.handouts import Handout, HandoutItem, ShareLink, share_token_hash
 from education.models.history import AuditEvent
 from education.models.leaflets import Leaflet, LeafletChange
+from education.models.outbox import ShareEmail
 from education.models.reminders import ReviewReminder
 from education.models.versions import (
     BODY_EDITOR_EXTENSIONS,
@@ -28,6 +29,7 @@ __all__ = [
     "LeafletVersion",
     "LeafletVersionQuerySet",
     "ReviewReminder",
+    "ShareEmail",
     "ShareLink",
     "VersionContributor",
     "share_token_hash",

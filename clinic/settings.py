@@ -168,6 +168,7 @@ if AWS_STORAGE_BUCKET_NAME:
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+            "signature_version": "s3v4",
             "file_overwrite": False,
             "location": env.str("AWS_LOCATION", default=""),
         },

@@ -136,3 +136,14 @@ def s3_storage_settings(options: dict) -> dict:
             "location": "",
         },
     }
+
+
+def png_bytes(colour: str = "#0b5394") -> bytes:
+    """A small PNG image (a clinic logo)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 40), colour).save(buffer, format="PNG")
+    return buffer.getvalue()

@@ -8,7 +8,7 @@ from django_tasks_db.models import DBTaskResult
 
 
 class BackgroundJobAdmin(DBTaskResultAdmin):
-    list_display = ("job", "attempt", "status", "enqueued_at", "finished_at", "error", "run_after")
+    list_display = ("job", "attempt", "status", "error", "enqueued_at", "finished_at")
     list_filter = ("status",)
     date_hierarchy = "enqueued_at"
 
@@ -28,6 +28,11 @@ class BackgroundJobAdmin(DBTaskResultAdmin):
     def error(self, obj) -> str:
         return obj.exception_class_path.rsplit(".", 1)[-1] if obj.exception_class_path else ""
 
+
+# Named in the clinic's words (the package calls them "Task results" of the "Tasks Database Backend").
+DBTaskResult._meta.verbose_name = _("background job")
+DBTaskResult._meta.verbose_name_plural = _("background jobs")
+DBTaskResult._meta.app_config.verbose_name = _("Background jobs")
 
 admin.site.unregister(DBTaskResult)
 admin.site.register(DBTaskResult, BackgroundJobAdmin)

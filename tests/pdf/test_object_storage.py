@@ -42,15 +42,21 @@ def _bucket_keys(options) -> list[str]:
 
 
 def test_the_settings_build_private_s3_storage_from_the_environment(s3):
-    """clinic/settings.py itself, in a fresh process with only the environment variables set."""
-    code = "from django.conf import settings; import json; print(json.dumps(settings.STORAGES['default']))"
+    """clinic/settings.py itself, in a fresh process with only the environment variables set; pages may show
+    images from the storage's origin (the signed logo URLs), and from nowhere else new."""
+    code = (
+        "from django.conf import settings; import json; "
+        "print(json.dumps([settings.STORAGES['default'], settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']]))"
+    )
     environment = {**os.environ, **s3, "DJANGO_SETTINGS_MODULE": "clinic.settings", "DEBUG": "true"}
     environment.pop("DATABASE_URL", None)
     output = subprocess.run(  # noqa: S603
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         env=environment, capture_output=True, text=True, check=True, timeout=60,
     ).stdout  # fmt: skip
-    assert json.loads(output) == servers.s3_storage_settings(s3)
+    storage, img_src = json.loads(output)
+    assert storage == servers.s3_storage_settings(s3)
+    assert img_src == ["'self'", "data:", s3["AWS_S3_ENDPOINT_URL"]]
 
 
 def test_a_logo_goes_to_the_bucket_and_is_private(object_storage):

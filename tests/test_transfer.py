@@ -33,6 +33,7 @@ from education.models import (
     LeafletChange,
     LeafletVersion,
     ReviewReminder,
+    ShareEmail,
     ShareLink,
     VersionContributor,
 )
@@ -255,7 +256,10 @@ def test_every_model_field_is_in_the_export_format():
 def test_every_model_of_the_apps_is_in_the_export():
     """A model added to the apps must be exported too (or deliberately left out here)."""
     models = {*apps.get_app_config("education").get_models(), *apps.get_app_config("clinic").get_models()}
-    assert models == set(transfer.ALL_MODELS)
+    # Left out on purpose: share emails are the job queue's outbox (sealed with this install's SECRET_KEY and
+    # erased once sent), not history; the handout records they lead to are exported.
+    left_out = {ShareEmail}
+    assert models - left_out == set(transfer.ALL_MODELS)
 
 
 def test_two_exports_of_the_same_data_are_identical_and_stdout_matches_the_file(history, tmp_path):

@@ -7,7 +7,7 @@ import smtplib
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.models import Clinic
@@ -116,3 +116,16 @@ def test_waiting_emails_count_towards_the_hourly_limit(published, clinic, editor
 def test_the_database_refuses_an_email_record_that_breaks_the_rules(queued, change):
     with pytest.raises(IntegrityError), transaction.atomic():
         ShareEmail.objects.filter(pk=queued.pk).update(**change)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"sent_at": None, "claimed_at": None}, {"claimed_at": None}, {"sent_at": timezone.now()}, {"sealed": "x"}],
+)
+def test_a_sent_email_stays_sent_even_against_raw_updates(queued, change):
+    """A trigger keeps a finished email finished, so no edit of its row can make the worker send it again."""
+    deliver(queued)
+    with pytest.raises(DatabaseError, match="never sent again"), transaction.atomic():
+        ShareEmail.objects.filter(pk=queued.pk).update(**change)
+    deliver(queued)
+    assert len(mail.outbox) == 1

@@ -67,7 +67,8 @@ def after_commit(job: str, /, **kwargs) -> None:
     arguments must be JSON-serialisable (ids, not objects) and the job idempotent: a job may be retried, and
     must never, for example, send an email twice. Nothing is queued if the transaction rolls back."""
     _check(job, kwargs)
-    transaction.on_commit(lambda: enqueue(job, **kwargs))
+    # robust: the change has committed; a queue that fails now is logged (ERROR), not turned into a 500.
+    transaction.on_commit(lambda: enqueue(job, **kwargs), robust=True)
 
 
 def enqueue(job: str, /, _attempt: int = 1, _delay: int = 0, **kwargs) -> None:

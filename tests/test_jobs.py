@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import TestCase
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -120,3 +121,15 @@ def test_failed_jobs_are_listed_in_the_admin(database_queue, admin_client, monke
 def test_staff_without_the_right_cannot_see_the_jobs(client, editor):
     client.force_login(editor)
     assert client.get("/admin/django_tasks_database/dbtaskresult/").status_code == 403
+
+
+def test_a_queue_that_fails_after_the_commit_is_logged_not_raised(db, monkeypatch, caplog):
+    """The change has committed: a queue that cannot take the job then is an error in the log, not a 500."""
+
+    def broken(*args, **kwargs):
+        raise OSError("queue unreachable")
+
+    monkeypatch.setattr(jobs, "enqueue", broken)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        jobs.after_commit(JOB, version_id=1)
+    assert "queue unreachable" in caplog.text

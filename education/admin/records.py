@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from education import services
 from education.admin.views import preview
-from education.models import AuditEvent, Handout, LeafletChange, ReviewReminder, ShareLink
+from education.models import AuditEvent, Handout, LeafletChange, ReviewReminder, ShareEmail, ShareLink
 
 
 class ShareLinkStatusFilter(admin.SimpleListFilter):
@@ -215,3 +215,25 @@ class ReviewReminderAdmin(ReadOnlyAdmin):
     search_fields = ["leaflet__name", "leaflet__slug", "recipient__username"]
     list_select_related = ["leaflet", "recipient"]
     date_hierarchy = "sent_on"
+
+
+@admin.register(ShareEmail)
+class ShareEmailAdmin(ReadOnlyAdmin):
+    """Read-only: share emails waiting for the background worker, sent, or given up (their link then revoked).
+    Never the address or the message: they are sealed while waiting and erased after."""
+
+    list_display = ["created_at", "share_link", "created_by", "state", "attempts", "sent_at", "given_up_at"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), ("given_up_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["share_link", "created_by"]
+    fields = ["share_link", "created_by", "created_at", "attempts", "claimed_at", "sent_at", "given_up_at"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=gettext_lazy("state"))
+    def state(self, obj) -> str:
+        if obj.sent_at:
+            return _("Sent")
+        if obj.given_up_at:
+            return _("Not sent: link revoked")
+        if obj.claimed_at:
+            return _("Being sent")
+        return _("Waiting")

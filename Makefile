@@ -54,7 +54,10 @@ run: setup
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DEBUG=true SITE_URL=$(RUN_SITE_URL) $(BIN)/python manage.py demo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
 	@echo "Serving on http://$(HOST):$(PORT)/ (patient pages) and http://$(HOST):$(PORT)/admin/ (staff). Ctrl-C stops."
-	DEBUG=true SITE_URL=$(RUN_SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The background-job worker (emails, handout pre-renders) runs beside the server and stops with it.
+	DEBUG=true SITE_URL=$(RUN_SITE_URL) $(BIN)/python manage.py db_worker --queue-name '*' & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=true SITE_URL=$(RUN_SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup-dev
 	$(BIN)/python -m pytest

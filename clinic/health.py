@@ -4,7 +4,7 @@
   so a database outage does not make a load balancer restart healthy app servers.
 - `/readyz`: this server can serve patients: the database answers `SELECT 1`, the default cache keeps a
   value, the default storage writes, reads back and deletes a tiny file under `health/`, and the job queue
-  is there (work after a commit runs in-process for now: reported as such). 200 when all pass, 503 naming
+  answers (with how many jobs wait, how long the oldest has, and how many failed in the last day). 200 when all pass, 503 naming
   what failed, with a generic reason (the exception's class name: never a password, host name or path).
 
 HealthCheckMiddleware comes first in MIDDLEWARE and answers these two paths itself: a load balancer calls
@@ -13,6 +13,7 @@ apply, and sessions, CSRF, the Content-Security-Policy, logins and the public pa
 here. It uses only Django's generic database, cache and storage APIs.
 """
 
+import datetime
 import logging
 import threading
 import time
@@ -84,15 +85,45 @@ def check_storage() -> None:
         default_storage.delete(name)
 
 
+# A job waiting longer than this (seconds) means no worker is taking jobs: reported as "late".
+JOBS_LATE_SECONDS = 600
+
+
 def check_jobs() -> dict:
-    """There is no background job queue yet: work after a commit runs in the web process itself."""
-    return {"ok": True, "detail": "in-process (no queue)"}
+    """The background-job queue (django-tasks, education/jobs.py). With the database queue: how many jobs wait
+    to run, how long the oldest has waited ("late" past JOBS_LATE_SECONDS: no worker is running) and how many
+    failed in the last day (shown in the admin under "Background jobs"). A late worker does not fail the check:
+    the web servers still serve patients, and a load balancer must not take them all out for it."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    backend = settings.TASKS["default"]["BACKEND"]
+    if not backend.startswith("django_tasks_db."):
+        return {"detail": "in-process (immediate)"}
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    try:
+        ready = DBTaskResult.objects.ready()
+        oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+        waited = round((now - oldest).total_seconds()) if oldest else 0
+        failed = DBTaskResult.objects.failed().filter(finished_at__gte=now - datetime.timedelta(days=1)).count()
+        return {
+            "detail": "database queue",
+            "waiting": ready.count(),
+            "oldest_waiting_seconds": waited,
+            "late": waited > JOBS_LATE_SECONDS,
+            "failed_last_day": failed,
+        }
+    finally:
+        connections[DEFAULT_DB_ALIAS].close()  # this thread's own connection
 
 
-CHECKS: dict[str, Callable[[], None]] = {
+CHECKS: dict[str, Callable[[], dict | None]] = {
     "database": check_database,
     "cache": check_cache,
     "storage": check_storage,
+    "jobs": check_jobs,
 }
 
 # Checks still running in this process (names): a check that hangs past its deadline is not started again
@@ -108,11 +139,13 @@ class _CheckThread(threading.Thread):
         self.check = check
         self.error: BaseException | None = None
         self.ms = 0
+        self.detail: dict = {}
 
     def run(self):
         started = time.monotonic()
         try:
-            self.check()
+            detail = self.check()
+            self.detail = detail if isinstance(detail, dict) else {}
         except BaseException as error:  # noqa: BLE001 - every failure is reported, none escapes
             self.error = error
             # The full story (host names included) goes to the server's own log only, never to the answer.
@@ -154,9 +187,8 @@ def run_checks(timeout: float = CHECK_TIMEOUT) -> dict[str, dict]:
         elif thread.error is not None:
             results[thread.check_name] = {"ok": False, "ms": thread.ms, "error": _reason(thread.error)}
         else:
-            results[thread.check_name] = {"ok": True, "ms": thread.ms}
-    results["jobs"] = check_jobs()
-    return {name: results[name] for name in [*CHECKS, "jobs"]}
+            results[thread.check_name] = {"ok": True, "ms": thread.ms, **thread.detail}
+    return {name: results[name] for name in CHECKS}
 
 
 def _answer(request, payload: dict, status: int = 200):

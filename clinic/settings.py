@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Background jobs (education/jobs.py): django-tasks, with its queue in the database (django-tasks-db).
+    "django_tasks",
+    "django_tasks_db",
     "clinic",
     "education",
 ]
@@ -148,11 +151,43 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # In production (DEBUG off) static files get hashed names and gzip/brotli copies at `collectstatic`, and
 # whitenoise serves them with a year-long cache. `{% static %}` then needs the manifest that collectstatic
 # writes (`make serve` runs it). Local development (DEBUG on) serves the files as they are.
+# Uploaded logos, leaflet images and stored handouts. Without AWS_STORAGE_BUCKET_NAME: on the local disk, where
+# a file appears under its name only once complete, so a full disk or an I/O error never leaves an empty or
+# cut-short file behind (clinic/storage.py). With it: S3-compatible object storage shared by every app server
+# (django-storages; a single PUT is already all or nothing), private (no public ACL, signed URLs that expire
+# after AWS_QUERYSTRING_EXPIRE seconds), reached at AWS_S3_ENDPOINT_URL (empty: Amazon S3 itself) with
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (empty: the machine's own credentials) in AWS_S3_REGION_NAME.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+            "location": env.str("AWS_LOCATION", default=""),
+        },
+    }
+    # Pages show the logo by its signed URL: the browser fetches it from the object storage's origin.
+    _endpoint = _DEFAULT_STORAGE["OPTIONS"]["endpoint_url"]
+    if _endpoint:
+        from urllib.parse import urlsplit
+
+        _STORAGE_IMG_SRC = [f"{urlsplit(_endpoint).scheme}://{urlsplit(_endpoint).netloc}"]
+    else:
+        _STORAGE_IMG_SRC = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com", "https://*.amazonaws.com"]
+else:
+    _DEFAULT_STORAGE = {"BACKEND": "clinic.storage.AtomicFileSystemStorage"}
+    _STORAGE_IMG_SRC = []
 STORAGES = {
-    # Uploaded logos and stored handouts on the local disk. A file appears under its name only once complete,
-    # so a full disk or an I/O error never leaves an empty or cut-short file behind (clinic/storage.py). Object
-    # storage (django-storages, later) needs no such class: a single PUT is already all or nothing.
-    "default": {"BACKEND": "clinic.storage.AtomicFileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -249,7 +284,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF, NONCE],
         # Logos stored elsewhere (object storage) need that origin here, e.g. https://bucket.example.
-        "img-src": [SELF, "data:", *env.list("CSP_EXTRA_IMG_SRC", default=[])],
+        "img-src": [SELF, "data:", *_STORAGE_IMG_SRC, *env.list("CSP_EXTRA_IMG_SRC", default=[])],
         "font-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
@@ -281,6 +316,38 @@ TRUSTED_PROXY_ADDRESSES = env.list("TRUSTED_PROXY_ADDRESSES", default=["127.0.0.
 # production (DEBUG off), off for the local demo. Enrol a member of staff with `manage.py enrol_totp USERNAME`.
 STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Patient leaflets")
+
+# --- the cache: patient pages, counters, handout failures -----------------------------------------------------
+# Without CACHE_URL each process keeps its own (local memory). With several app servers set a shared one,
+# CACHE_URL=redis://127.0.0.1:6379/0 (Django's own RedisCache), so a page, a counter or a stale-page epoch
+# set through one server holds on all of them. Other django-environ cache URLs work too.
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # A Redis that stops answering must not hold a patient's page for long (seconds).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+elif CACHE_URL:
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+
+# --- background jobs (education/jobs.py) -------------------------------------------------------------------------
+# JOBS_BACKEND=database (the default): jobs are rows in the database, run by `manage.py db_worker` (make run
+# starts one; docs/deploy.md runs it under systemd). JOBS_BACKEND=immediate runs each job in the web process
+# at the commit (no worker needed, no retries: only for trying things out).
+JOBS_BACKEND = env.str("JOBS_BACKEND", default="database")
+_JOB_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if JOBS_BACKEND not in _JOB_BACKENDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("JOBS_BACKEND must be database or immediate.")
+TASKS = {"default": {"BACKEND": _JOB_BACKENDS[JOBS_BACKEND]}}
 
 # --- patient pages from the cache (education/middleware.py) ---------------------------------------------------
 # Seconds an anonymous patient page is kept (off in local development). Publishing or retiring shows at once;

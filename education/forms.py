@@ -232,7 +232,7 @@ class ShareForm(forms.Form):
         label=_("Patient's email address"),
         required=False,
         max_length=254,
-        help_text=_("Used once to send this email. It is not stored anywhere."),
+        help_text=_("Used only to send this email: kept sealed until it has gone, then erased."),
     )
     message = forms.CharField(
         label=_("Short message (optional)"),

@@ -34,3 +34,6 @@ PAGE_VIEW_FLUSH_SECONDS = 10**9  # page views stay in memory; tests that count t
 import tempfile  # noqa: E402
 
 CLINIC_CONTACT_FILE = Path(tempfile.mkdtemp(prefix="clinic-contact-")) / "clinic-contact.json"  # noqa: F405
+# Background jobs run at the commit, in the test's own process (tests/test_jobs.py also runs the database
+# queue with its worker).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

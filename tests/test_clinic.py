@@ -366,7 +366,9 @@ def test_bidirectional_controls_are_removed_from_clinic_details():
 
 
 @pytest.mark.django_db
-def test_a_share_email_subject_is_one_line_even_if_a_stored_name_is_not(client, published, editor):
+def test_a_share_email_subject_is_one_line_even_if_a_stored_name_is_not(
+    client, published, editor, django_capture_on_commit_callbacks
+):
     """Names saved before the check existed (or straight into the database) never reach a header unchecked."""
     from django.core import mail
 
@@ -375,7 +377,10 @@ def test_a_share_email_subject_is_one_line_even_if_a_stored_name_is_not(client, 
     clinic = Clinic.objects.create(name="Riverside", slug="riverside", is_default=True)
     Clinic.objects.filter(pk=clinic.pk).update(name="Riverside\nBcc: everyone@example.org")
     clinic.refresh_from_db()
-    services.share_with_patient(version=published, clinic=clinic, user=editor, channel="email", email="p@example.org")
+    with django_capture_on_commit_callbacks(execute=True):  # the email goes from a job after the commit
+        services.share_with_patient(
+            version=published, clinic=clinic, user=editor, channel="email", email="p@example.org"
+        )
     assert mail.outbox[0].subject == "Information from Riverside Bcc: everyone@example.org"
     assert mail.outbox[0].to == ["p@example.org"] and not mail.outbox[0].bcc
 

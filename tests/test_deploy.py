@@ -366,6 +366,8 @@ DEV_ONLY = {
 SERVER_ROOTS = {
     "gunicorn": "serves clinic.wsgi (clinic/gunicorn.py, docs/deploy.md)",
     "psycopg[binary]": "Django's PostgreSQL backend imports it when DATABASE_URL names PostgreSQL",
+    "django-storages[s3]": "S3Storage imports boto3 when AWS_STORAGE_BUCKET_NAME is set (shared object storage)",
+    "redis": "Django's RedisCache imports it when CACHE_URL is redis://... (shared cache)",
 }
 DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 

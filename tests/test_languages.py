@@ -365,11 +365,14 @@ def test_a_french_handout_prints_the_french_advice_and_a_new_translation_makes_a
     assert ADVICE_FR in text and ADVICE_EN not in text
 
 
-def test_a_link_emailed_for_a_french_leaflet_is_written_in_french(client, french, clinic, editor, mailoutbox):
+def test_a_link_emailed_for_a_french_leaflet_is_written_in_french(
+    client, french, clinic, editor, mailoutbox, django_capture_on_commit_callbacks
+):
     _with_advice(clinic, fr=ADVICE_FR)
     client.force_login(editor)
     data = {"version": french.pk, "clinic": clinic.pk, "channel": "email", "expires_in": "30"}
-    response = client.post("/staff/share/", {**data, "email": "patient@example.org"}, HTTP_ACCEPT_LANGUAGE="en")
+    with django_capture_on_commit_callbacks(execute=True):  # the email goes from a job after the commit
+        response = client.post("/staff/share/", {**data, "email": "patient@example.org"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     sent = mailoutbox[0]
     assert sent.subject == "Informations de la part de Clinique des Rives"
@@ -380,11 +383,14 @@ def test_a_link_emailed_for_a_french_leaflet_is_written_in_french(client, french
         assert f"Le lien fonctionne jusqu'au {date_format(expires, 'j F Y')}." in sent.body  # "… 26 décembre 2026."
 
 
-def test_a_link_emailed_for_an_english_leaflet_is_written_in_english(client, published, clinic, editor, mailoutbox):
+def test_a_link_emailed_for_an_english_leaflet_is_written_in_english(
+    client, published, clinic, editor, mailoutbox, django_capture_on_commit_callbacks
+):
     _with_advice(clinic, fr=ADVICE_FR)
     client.force_login(editor)
     data = {"version": published.pk, "clinic": clinic.pk, "channel": "email", "expires_in": "30"}
-    client.post("/staff/share/", {**data, "email": "patient@example.org"}, HTTP_ACCEPT_LANGUAGE="fr")
+    with django_capture_on_commit_callbacks(execute=True):  # the email goes from a job after the commit
+        client.post("/staff/share/", {**data, "email": "patient@example.org"}, HTTP_ACCEPT_LANGUAGE="fr")
     sent = mailoutbox[0]
     assert sent.subject == "Information from Clinique des Rives"
     assert sent.body.startswith("Hello,") and ADVICE_EN in sent.body

@@ -3,7 +3,7 @@ a service in `education.services`; the model admins hold no domain rules.
 
 Django's autodiscovery imports `education.admin`; importing the modules here registers the model admins."""
 
-from education.admin import feedback, leaflets, records, versions
+from education.admin import feedback, jobs, leaflets, records, versions
 from education.admin.feedback import PatientFeedbackAdmin
 from education.admin.leaflets import LeafletAdmin
 from education.admin.records import (
@@ -20,6 +20,7 @@ from education.admin.versions import LeafletVersionAdmin
 __all__ = [
     "AuditEventAdmin",
     "HandoutAdmin",
+    "jobs",
     "LeafletAdmin",
     "LeafletVersionAdmin",
     "NotificationAdmin",

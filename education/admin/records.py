@@ -21,6 +21,7 @@ from education.models import (
     Notification,
     ReviewReminder,
     ReviewRenewal,
+    ShareEmail,
     ShareLink,
     StaffProfile,
 )
@@ -256,3 +257,25 @@ class StaffProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "language"]
     search_fields = ["user__username"]
     raw_id_fields = ["user"]
+
+
+@admin.register(ShareEmail)
+class ShareEmailAdmin(ReadOnlyAdmin):
+    """Read-only: share emails waiting for the background worker, sent, or given up (their link then revoked).
+    Never the address or the message: they are sealed while waiting and erased after."""
+
+    list_display = ["created_at", "share_link", "created_by", "state", "attempts", "sent_at", "given_up_at"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), ("given_up_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["share_link", "created_by"]
+    fields = ["share_link", "created_by", "created_at", "attempts", "claimed_at", "sent_at", "given_up_at"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=gettext_lazy("state"))
+    def state(self, obj) -> str:
+        if obj.sent_at:
+            return _("Sent")
+        if obj.given_up_at:
+            return _("Not sent: link revoked")
+        if obj.claimed_at:
+            return _("Being sent")
+        return _("Waiting")

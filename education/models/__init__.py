@@ -11,6 +11,7 @@ from education.models.figures import VersionFigure
 from education.models.handouts import Handout, HandoutItem, ShareLink, share_token_hash
 from education.models.history import AuditEvent
 from education.models.leaflets import Leaflet, LeafletChange
+from education.models.outbox import ShareEmail
 from education.models.reminders import ReviewReminder
 from education.models.versions import (
     BODY_EDITOR_EXTENSIONS,
@@ -39,6 +40,7 @@ __all__ = [
     "ReviewReminder",
     "ReviewRenewal",
     "ReviewRequest",
+    "ShareEmail",
     "ShareLink",
     "StaffProfile",
     "VersionContributor",

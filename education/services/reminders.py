@@ -111,3 +111,15 @@ def review_reminders_send(
         except (smtplib.SMTPException, OSError) as error:
             report.failed.append((owner, str(error) or error.__class__.__name__))
     return report
+
+
+class ReminderEmailsFailed(Exception):
+    """Some review reminders could not be sent (the job is then tried again; nothing twice)."""
+
+
+def review_reminders_job(*, days: int = 90) -> None:
+    """Background job (`manage.py review_reminders --queue`): send the review reminders; if some could not be
+    sent, raise, so the worker tries again later. Already reminded leaflets are skipped, so nothing goes twice."""
+    report = review_reminders_send(days=days)
+    if report.failed:
+        raise ReminderEmailsFailed(f"{len(report.failed)} review reminder email(s) could not be sent")

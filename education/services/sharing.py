@@ -6,12 +6,16 @@ used to send one email and then forgotten.
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
+import json
 import logging
 import secrets
 import smtplib
 from dataclasses import dataclass
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMessage, get_connection
@@ -24,7 +28,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clinic.models import Clinic
-from education.models import Handout, HandoutItem, LeafletVersion, ShareLink, share_token_hash
+from education import jobs
+from education.models import Handout, HandoutItem, LeafletVersion, ShareEmail, ShareLink, share_token_hash
 from education.services.errors import AlreadyShared, EmailNotSent, WorkflowError
 from education.services.permissions import can_share, require
 
@@ -134,9 +139,10 @@ def share_link_count_view(*, link, after_withdrawal: bool = False) -> None:
 
 
 def _emails_sent_last_hour(*, user) -> int:
-    """How many share emails this member of staff sent in the last hour (for the hourly limit)."""
+    """How many share emails this member of staff asked for in the last hour (for the hourly limit): sent or
+    still waiting for the worker, counted in the database, so the limit holds across every app server."""
     since = timezone.now() - datetime.timedelta(hours=1)
-    return Handout.objects.filter(created_by=user, channel=Handout.Channel.EMAIL, created_at__gte=since).count()
+    return ShareEmail.objects.filter(created_by=user, created_at__gte=since).count()
 
 
 def _form_key_used(form_key: str | None) -> bool:
@@ -172,11 +178,12 @@ def share_with_patient(
     channel, send the link to the patient's address.
 
     The one-time form key makes a repeated submission (a refreshed result page, a second click) raise
-    AlreadyShared and send nothing. Email goes out after the link's transaction has committed, so no
-    database lock is held while a mail server answers; if it cannot be sent, the new link is revoked at
-    once (and the form key freed, so the same form can simply be sent again), no handout is recorded and
-    EmailNotSent is raised: no patient ever holds a link that was not handed out. The address and the
-    message are used for this one email and stored nowhere."""
+    AlreadyShared and send nothing. The email is written now, sealed, and sent by a background job after the
+    link's transaction has committed (deliver_share_email), so no request waits for a mail server and no
+    database lock is held while one answers. The handout is recorded when the email has gone; if it cannot be
+    sent, the new link is revoked (and the form key freed, so the same form can simply be sent again): no
+    patient ever holds a link that was not handed out. The address and the message are erased once the email
+    is sent or given up, and never logged."""
     require(can_share(user), _("You may not share leaflets."))
     if channel not in Handout.Channel.values or channel == Handout.Channel.PRINT:
         raise WorkflowError(_("Unknown way to share %(channel)s.") % {"channel": channel})
@@ -196,21 +203,57 @@ def share_with_patient(
         link, token = share_link_create(
             version=version, clinic=clinic, user=user, expires_at=expires_at, form_key=form_key
         )
-        if channel != Handout.Channel.EMAIL:
+        url = share_url(token)
+        if channel == Handout.Channel.EMAIL:
+            letter = _share_email(version=version, clinic=clinic, url=url, message=message, expires_at=expires_at)
+            queued = ShareEmail.objects.create(share_link=link, created_by=user, sealed=_seal({**letter, "to": email}))
+            jobs.after_commit("education.services.sharing.deliver_share_email", share_email_id=queued.pk)
+        else:
             handout_record(versions=[version], channel=channel, clinic=clinic, user=user, share_link=link)
-    url = share_url(token)
-    if channel == Handout.Channel.EMAIL:
-        try:
-            _send_share_email(version=version, clinic=clinic, url=url, message=message, expires_at=expires_at, to=email)
-        except (OSError, smtplib.SMTPException) as error:  # the mail server refused or could not be reached
-            logger.warning("Share email not sent: %s", type(error).__name__)  # never the address or the message
-            _withdraw_unsent_link(link=link, user=user)
-            raise EmailNotSent(
-                _("The email could not be sent just now, so no link was given out. Please try again.")
-            ) from None
-        handout_record(versions=[version], channel=channel, clinic=clinic, user=user, share_link=link)
     logger.info("Share link %s created (channel %s) for version %s", link.pk, channel, version.pk)
     return Shared(link=link, url=url)
+
+
+def deliver_share_email(*, share_email_id: int) -> None:
+    """Background job: send one share email, at most once.
+
+    The row is claimed in the database before sending; a job that finds it claimed, sent or given up sends
+    nothing (a retry, a second worker, the same job run twice). A mail server that refuses or cannot be reached
+    frees the claim and raises, so the job is tried again later; after the last attempt (or at once when the
+    jobs backend cannot retry) the link is revoked and the message erased. A worker that dies while sending
+    leaves the claim in place: that email is never sent twice, at the price of perhaps not at all."""
+    now = timezone.now()
+    claimed = ShareEmail.objects.filter(
+        pk=share_email_id, claimed_at__isnull=True, sent_at__isnull=True, given_up_at__isnull=True
+    ).update(claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        logger.info("Share email %s was already sent, given up or is being sent; nothing to do", share_email_id)
+        return
+    queued = ShareEmail.objects.select_related("share_link__version", "share_link__clinic").get(pk=share_email_id)
+    link = queued.share_link
+    try:
+        letter = _unseal(queued.sealed)
+        _send(letter)
+    except (OSError, smtplib.SMTPException, InvalidToken) as error:
+        last = isinstance(error, InvalidToken) or queued.attempts >= jobs.MAX_ATTEMPTS or not jobs.can_retry()
+        logger.warning(  # never the address or the message
+            "Share email %s not sent (attempt %d): %s%s",
+            share_email_id, queued.attempts, type(error).__name__, "; giving up" if last else "",
+        )  # fmt: skip
+        if last:
+            with transaction.atomic():
+                ShareEmail.objects.filter(pk=queued.pk).update(sealed="", given_up_at=timezone.now())
+                _withdraw_unsent_link(link=link, user=queued.created_by)
+            return
+        ShareEmail.objects.filter(pk=queued.pk, sent_at__isnull=True).update(claimed_at=None)
+        raise EmailNotSent(_("The share email could not be sent just now; it will be tried again.")) from error
+    with transaction.atomic():
+        ShareEmail.objects.filter(pk=queued.pk).update(sealed="", sent_at=timezone.now())
+        handout_record(
+            versions=[link.version], channel=Handout.Channel.EMAIL, clinic=link.clinic, user=queued.created_by,
+            share_link=link,
+        )  # fmt: skip
+    logger.info("Share email %s sent for share link %s", share_email_id, link.pk)
 
 
 @transaction.atomic
@@ -221,8 +264,9 @@ def _withdraw_unsent_link(*, link: ShareLink, user) -> None:
     )
 
 
-def _send_share_email(*, version: LeafletVersion, clinic: Clinic, url: str, message: str, expires_at, to: str) -> None:
-    # In the leaflet's language, which is the patient's, whatever the language of the staff screens.
+def _share_email(*, version: LeafletVersion, clinic: Clinic, url: str, message: str, expires_at) -> dict:
+    """The email's subject and text, written in the request (in the leaflet's language, which is the patient's,
+    whatever the language of the staff screens)."""
     with translation.override(version.language):
         body = render_to_string(
             "education/email/share_link.txt",
@@ -236,6 +280,27 @@ def _send_share_email(*, version: LeafletVersion, clinic: Clinic, url: str, mess
         )
         # A header is built only from checked text: the clinic's name on one line, whatever is stored.
         subject = _("Information from %(clinic)s") % {"clinic": " ".join(clinic.name.split())}
-    # No transaction is open here, but a mail server that hangs must still not hold the member of staff long.
+    return {"subject": str(subject), "body": body}
+
+
+def _sealing_key() -> Fernet:
+    """Fernet (AES-128-CBC with HMAC-SHA256) keyed from SECRET_KEY, for messages waiting in the database."""
+    digest = hashlib.sha256(b"education.share-email:" + settings.SECRET_KEY.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def _seal(letter: dict) -> str:
+    return _sealing_key().encrypt(json.dumps(letter).encode()).decode()
+
+
+def _unseal(sealed: str) -> dict:
+    """The letter; InvalidToken when it cannot be read (erased, or SECRET_KEY changed since it was sealed)."""
+    if not sealed:
+        raise InvalidToken
+    return json.loads(_sealing_key().decrypt(sealed.encode()))
+
+
+def _send(letter: dict) -> None:
+    # No transaction is open here, but a mail server that hangs must still not hold the worker long.
     connection = get_connection(timeout=settings.EMAIL_TIMEOUT or SHARE_EMAIL_TIMEOUT_SECONDS)
-    EmailMessage(subject=subject, body=body, to=[to], connection=connection).send()
+    EmailMessage(subject=letter["subject"], body=letter["body"], to=[letter["to"]], connection=connection).send()

@@ -138,9 +138,6 @@ def share_create(request):
     except services.TooManyEmails as error:
         form.add_error(None, str(error))
         return render(request, "education/staff/share_form.html", {"form": form}, status=429)
-    except services.EmailNotSent as error:
-        form.add_error(None, str(error))
-        return render(request, "education/staff/share_form.html", {"form": form}, status=503)
     except services.WorkflowError as error:
         messages.error(request, str(error))
         return render(request, "education/staff/share_form.html", {"form": ShareForm(data=None)}, status=400)

@@ -112,7 +112,8 @@ def test_publication_renders_the_handout_once_the_transaction_commits(
             version=in_review, content_hash=factories.shown_hash(in_review), attested=True, user=approver
         )
         assert stored_handouts() == []  # nothing before the commit
-    assert len(callbacks) == 2  # the handout's rendering, and the email telling the author it is published
+    # The email telling the author it is published, the publication's signal, then the pre-render job it queues.
+    assert len(callbacks) == 3
     version = LeafletVersion.objects.get(pk=version.pk)
     key = pdf.handout_cache_key(versions=[version], clinic=clinic, options=pdf.HandoutOptions())
     assert default_storage.exists(pdf_cache._cache_name(key, [version]))

@@ -230,3 +230,28 @@ def test_the_admin_lists_reminders_read_only(due, client):
     assert response.status_code == 200
     assert "Overdue Leaflet" in response.content.decode()
     assert client.get("/admin/education/reviewreminder/add/").status_code == 403
+
+
+# --- through the background worker (--queue) ----------------------------------------------------------------
+
+
+def test_queued_reminders_are_sent_by_the_job_once(due):
+    """The tests' jobs backend runs the job at once; a second run the same day sends nothing twice."""
+    assert "queued for the background worker" in run("--queue")
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["olivia@example.org"]
+    run("--queue")
+    assert len(mail.outbox) == 1
+
+
+def test_a_reminder_job_that_cannot_send_fails_so_the_worker_tries_again(due, settings):
+    from education.services import reminders
+
+    settings.EMAIL_BACKEND = "tests.services.test_reminders.FailingBackend"
+    with pytest.raises(reminders.ReminderEmailsFailed):
+        reminders.review_reminders_job(days=90)
+    assert not ReviewReminder.objects.exists()
+
+
+def test_queue_and_dry_run_cannot_be_combined(db):
+    with pytest.raises(CommandError, match="cannot be used together"):
+        run("--queue", "--dry-run")

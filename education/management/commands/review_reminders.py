@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from education import services
+from education import jobs, services
 
 MAX_DAYS = 3650
 
@@ -17,11 +17,22 @@ class Command(BaseCommand):
             "--days", type=int, default=90, help="Remind about reviews due within this many days (default 90)."
         )
         parser.add_argument("--dry-run", action="store_true", help="Show what would be sent; send and record nothing.")
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="Leave the sending to the background worker (retried there if the mail server fails).",
+        )
 
     def handle(self, *args, **options):
         days, dry_run = options["days"], options["dry_run"]
         if not 0 <= days <= MAX_DAYS:
             raise CommandError(f"--days must be a whole number from 0 to {MAX_DAYS}, not {days}.")
+        if options["queue"]:
+            if dry_run:
+                raise CommandError("--queue and --dry-run cannot be used together.")
+            jobs.enqueue("education.services.reminders.review_reminders_job", days=days)
+            self.stdout.write("Review reminders queued for the background worker.")
+            return
         report = services.review_reminders_send(days=days, dry_run=dry_run)
         write = self.stdout.write
         write(f"Review reminders on {report.today}: published versions due for review by {report.due_by} or overdue.")

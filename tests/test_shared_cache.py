@@ -1,0 +1,116 @@
+"""The shared cache (CACHE_URL): Django's RedisCache against Debian's redis-server started on 127.0.0.1 by these
+tests (tests/servers.py). Two cache connections stand for two app servers: what one stores, the other sees;
+publishing shows at once through both; a stale-page epoch moved by one holds for the other."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+
+from clinic.models import Clinic
+from education import middleware, services
+from tests import factories, servers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    with servers.redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture
+def shared_cache(redis_url, settings):
+    """CACHES["default"] as clinic/settings.py builds it from CACHE_URL, emptied before and after."""
+    settings.CACHES = {"default": _cache_settings(redis_url)}
+    caches["default"].clear()
+    yield redis_url
+    caches["default"].clear()
+
+
+def _cache_settings(url: str) -> dict:
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+
+
+def other_server(url: str) -> RedisCache:
+    """The cache as another app server sees it: its own connection to the same Redis."""
+    settings = _cache_settings(url)
+    return RedisCache(settings["LOCATION"], {"OPTIONS": settings["OPTIONS"]})
+
+
+@pytest.fixture
+def clinic():
+    return Clinic.objects.create(name="Riverside Skin Clinic", slug="riverside", is_default=True)
+
+
+def test_the_settings_use_djangos_redis_cache_for_a_redis_cache_url(redis_url):
+    code = "from django.conf import settings; import json; print(json.dumps(settings.CACHES['default']))"
+    environment = {**os.environ, "CACHE_URL": redis_url, "DJANGO_SETTINGS_MODULE": "clinic.settings", "DEBUG": "true"}
+    output = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=environment, capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    assert json.loads(output) == _cache_settings(redis_url)
+
+
+def test_a_value_set_through_one_server_is_seen_by_the_other(shared_cache):
+    caches["default"].set("handout-failed:abc", True, 60)
+    assert other_server(shared_cache).get("handout-failed:abc") is True
+
+
+def test_a_counter_counts_across_servers(shared_cache):
+    one, two = caches["default"], other_server(shared_cache)
+    one.add("counter", 0, 60)
+    for _ in range(5):
+        one.incr("counter")
+        two.incr("counter")
+    assert one.get("counter") == two.get("counter") == 10
+
+
+def test_a_page_cached_through_one_server_is_served_by_the_other(
+    shared_cache, page_cache, client, published, clinic, django_assert_num_queries
+):
+    first = client.get("/leaflets/milia-test/")
+    assert first.status_code == 200
+    assert any(key for key in other_server(shared_cache)._cache.get_client().keys("*"))
+    with django_assert_num_queries(1):  # the latest audit event only: the page itself came from Redis
+        assert client.get("/leaflets/milia-test/").status_code == 200
+
+
+def test_publishing_shows_at_once_through_the_shared_cache(
+    shared_cache, page_cache, client, published, clinic, editor, approver
+):
+    assert "Milia: small white bumps" in client.get("/leaflets/milia-test/").content.decode()
+    draft = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
+    factories.edit(draft, user=editor, title="Milia: a new title", change_note="Clearer title")
+    services.version_submit(version=draft, user=editor)
+    services.version_approve_and_publish(
+        version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver
+    )
+    assert "Milia: a new title" in client.get("/leaflets/milia-test/").content.decode()
+
+
+def test_a_withdrawal_moves_the_stale_page_epoch_for_every_server(shared_cache):
+    before = other_server(shared_cache).get(middleware.STALE_EPOCH_KEY)
+    middleware.forget_stale_pages()
+    middleware.forget_stale_pages()
+    assert other_server(shared_cache).get(middleware.STALE_EPOCH_KEY) == (before or 0) + 2
+
+
+def test_readyz_checks_redis_and_names_it_when_it_is_gone(client, settings, shared_cache):
+    assert json.loads(client.get("/readyz").content)["checks"]["cache"]["ok"] is True
+    settings.CACHES = {"default": _cache_settings(f"redis://127.0.0.1:{servers.free_port()}/0")}  # nobody there
+    try:
+        response = client.get("/readyz")
+    finally:
+        settings.CACHES = {"default": _cache_settings(shared_cache)}
+    assert response.status_code == 503 and json.loads(response.content)["failed"] == ["cache"]

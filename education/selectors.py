@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.models import Clinic
-from education import content
+from education import content, search
 from education.models import (
     AuditEvent,
     Handout,
@@ -70,51 +70,55 @@ def valid_share_link(*, token: str):
     return link
 
 
-def published_versions_any_language(*, search: str = "", topic: str = "") -> list[LeafletVersion]:
-    """Every published version in every language, optionally searched; for the index. One query, two when
-    searching (the signs).
+INDEX_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """One page of the leaflet index: a version per leaflet (its best language), the total found and the pages."""
+
+    versions: list[LeafletVersion]
+    total: int
+    number: int
+    pages: int
+
+
+def published_index_page(
+    *, search_text: str = "", topic: str = "", language_order: list[str], page: int = 1
+) -> IndexPage:
+    """A page of the published leaflets, one version each in the best language of `language_order`.
 
     A search finds the versions whose title, summary, text, "when to get help" signs, tags or topic hold
-    every word of it, whatever the case and accents ('infecte' finds 'infecté'). Title matches come first.
-    Published text never changes, so each version's folded text is worked out once per process."""
-    versions = LeafletVersion.objects.filter(status=Status.PUBLISHED).select_related("leaflet")
-    if topic:
-        versions = versions.filter(leaflet__topic__iexact=topic)
-    if not search:
-        return list(versions.order_by("title"))
-    words = content.fold_for_search(search).split()
-    if not words:
-        return []
-    found = []
-    for version in _with_signs(versions).order_by("title"):
-        title, text = _search_text(version)
-        if all(word in text for word in words):
-            found.append((not all(word in title for word in words), version))
-    return [version for _not_in_title, version in sorted(found, key=lambda pair: pair[0])]
+    every word of it (stemmed per language: 'infected' finds 'infection'), whatever the case and accents.
+    Title matches come first, then the best ranked, then by title; without a search, by title. The database
+    does the searching (education/search.py): two queries, whatever the size of the library."""
+    words = content.fold_for_search(search_text).split()
+    if search_text and not words:
+        return IndexPage(versions=[], total=0, number=1, pages=1)
+    page = max(1, page)
+    found = search.search_page(
+        words=words,
+        topic=topic,
+        language_order=language_order,
+        offset=(page - 1) * INDEX_PAGE_SIZE,
+        limit=INDEX_PAGE_SIZE,
+    )
+    by_id = {version.pk: version for version in LeafletVersion.objects.filter(pk__in=found.ids).select_related("leaflet")}
+    versions = [by_id[pk] for pk in found.ids if pk in by_id]
+    pages = max(1, -(-found.total // INDEX_PAGE_SIZE))
+    return IndexPage(versions=versions, total=found.total, number=page, pages=pages)
 
 
-_SEARCH_TEXT: dict[tuple, tuple[str, str]] = {}
-_SEARCH_TEXT_LIMIT = 5000
-
-
-def _search_text(version: LeafletVersion) -> tuple[str, str]:
-    """(folded title, folded everything) of a published version, kept per process by id and content hash."""
-    key = (version.pk, version.content_hash, version.leaflet.tags, version.leaflet.topic)
-    cached = _SEARCH_TEXT.get(key)
-    if cached is None:
-        parts = [
-            version.title,
-            version.summary,
-            content.plain_text(version.body),
-            *(sign.text for sign in version.help_signs.all()),
-            version.leaflet.tags,
-            version.leaflet.topic,
-        ]
-        cached = (content.fold_for_search(version.title), content.fold_for_search(" ".join(parts)))
-        if len(_SEARCH_TEXT) >= _SEARCH_TEXT_LIMIT:
-            _SEARCH_TEXT.clear()
-        _SEARCH_TEXT[key] = cached
-    return cached
+def published_topics_and_languages() -> tuple[list[str], list[str]]:
+    """The topics of published leaflets (for the filters) and the languages they are published in: one query."""
+    rows = (
+        LeafletVersion.objects.filter(status=Status.PUBLISHED)
+        .values_list("leaflet__topic", "language")
+        .distinct()
+        .order_by()
+    )
+    topics = {topic for topic, _language in rows if topic}
+    return sorted(topics, key=str.lower), sorted({language for _topic, language in rows})
 
 
 def published_of_leaflet(*, slug: str) -> list[LeafletVersion]:

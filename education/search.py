@@ -1,0 +1,198 @@
+"""The search index of published versions, in the database: FTS5 on SQLite, full-text search on PostgreSQL.
+
+One row per published version in the table `education_search` (migration 0018), holding its title and its
+whole searchable text (title, summary, body, "when to get help" signs, the leaflet's tags and topic):
+
+- SQLite: an FTS5 table (rowid = version id) with the `porter unicode61 remove_diacritics 2` tokenizer;
+  French text is stemmed here in Python (content.french_stem) because FTS5 has only an English stemmer.
+- PostgreSQL: tsvector columns with a GIN index, built with the language's own configuration (`english`,
+  `french`, else `simple`).
+
+On both, accents and case are folded in Python first (content.fold_for_search) on the text and on the search
+alike, so both engines fold the same way and PostgreSQL needs no `unaccent` extension.
+
+The services keep the index in step (publish, withdraw, topic and tags changes, import); every read also
+joins the version and keeps only published ones, so a retired or withdrawn version is never found even if
+its row were left behind. This module is the lowest floor: the services write through it, the selectors read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Prefetch
+
+from education import content
+from education.models import HelpSign, LeafletVersion
+
+TABLE = "education_search"
+MAX_WORDS = 10  # a search of more words uses the first ten
+POSTGRES_CONFIGS = {"en": "english", "fr": "french"}
+PUBLISHED = LeafletVersion.Status.PUBLISHED
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _config(language: str) -> str:
+    return POSTGRES_CONFIGS.get(language, "simple")
+
+
+def _texts(version: LeafletVersion) -> tuple[str, str]:
+    leaflet = version.leaflet
+    parts = [
+        version.title,
+        version.summary,
+        content.plain_text(version.body),
+        *(sign.text for sign in version.help_signs.all()),
+        leaflet.tags,
+        leaflet.topic,
+    ]
+    stem = not _postgres()
+    title = " ".join(content.search_words(version.title, language=version.language, stem=stem))
+    document = " ".join(content.search_words(" ".join(parts), language=version.language, stem=stem))
+    return title, document
+
+
+def _with_text(versions, sign_model=HelpSign):
+    return versions.select_related("leaflet").prefetch_related(
+        Prefetch("help_signs", queryset=sign_model.objects.order_by("position", "id"))
+    )
+
+
+def remove(version_ids: Iterable[int]) -> None:
+    ids = list(version_ids)
+    if not ids:
+        return
+    column = "version_id" if _postgres() else "rowid"
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {TABLE} WHERE {column} IN ({marks})", chunk)
+
+
+def index(version_ids: Iterable[int]) -> None:
+    """(Re)index these versions: the published ones get a row, the others lose theirs."""
+    ids = list(version_ids)
+    remove(ids)
+    for start in range(0, len(ids), 500):
+        versions = _with_text(LeafletVersion.objects.filter(pk__in=ids[start : start + 500], status=PUBLISHED))
+        _insert(list(versions))
+
+
+def _insert(versions: list[LeafletVersion]) -> None:
+    if not versions:
+        return
+    rows = [(version.pk, version.language, *_texts(version)) for version in versions]
+    with connection.cursor() as cursor:
+        if _postgres():
+            cursor.executemany(
+                f"""INSERT INTO {TABLE} (version_id, config, title, document)
+                    VALUES (%s, %s, to_tsvector(%s::regconfig, %s), to_tsvector(%s::regconfig, %s))""",
+                [(pk, _config(lang), _config(lang), title, _config(lang), doc) for pk, lang, title, doc in rows],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (rowid, language, title, document) VALUES (%s, %s, %s, %s)", rows
+            )
+
+
+def rebuild(*, version_model=LeafletVersion, sign_model=HelpSign) -> int:
+    """Empty the index and index every published version again (after an import or a bulk load). The
+    models are parameters so that migration 0018 can fill the index with its historical models."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")
+    ids = list(version_model.objects.filter(status=PUBLISHED).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), 500):
+        chunk = version_model.objects.filter(pk__in=ids[start : start + 500])
+        _insert(list(_with_text(chunk, sign_model)))
+    return len(ids)
+
+
+@dataclass(frozen=True)
+class Page:
+    ids: list[int]  # the versions on this page, in order
+    total: int  # leaflets found, on every page
+
+
+def _fts_phrase(word: str) -> str:
+    return '"' + word.replace('"', "") + '"'
+
+
+def _sqlite_hits(words: list[str]) -> tuple[str, list]:
+    def expression(column: str) -> str:
+        groups = []
+        for code in _language_codes():
+            stemmed = [content.french_stem(word) for word in words] if code == "fr" else words
+            found = " AND ".join(_fts_phrase(word) for word in stemmed)
+            groups.append(f"(language : {_fts_phrase(code)} AND {column} : ({found}))")
+        return " OR ".join(groups)
+
+    sql = f"""SELECT rowid AS id,
+                     rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s) AS in_title,
+                     bm25({TABLE}, 0.0, 10.0, 1.0) AS score
+              FROM {TABLE} WHERE {TABLE} MATCH %s"""
+    return sql, [expression("title"), expression("document")]
+
+
+def _postgres_hits(words: list[str]) -> tuple[str, list]:
+    text = " ".join(words)
+    configs = sorted({_config(code) for code in _language_codes()} | {"simple"})
+
+    def matches(column: str) -> tuple[str, list]:
+        parts = [f"(s.config = %s AND s.{column} @@ plainto_tsquery(%s::regconfig, %s))" for _ in configs]
+        return "(" + " OR ".join(parts) + ")", [value for config in configs for value in (config, config, text)]
+
+    in_title, title_params = matches("title")
+    found, found_params = matches("document")
+    query = "CASE s.config " + " ".join("WHEN %s THEN plainto_tsquery(%s::regconfig, %s)" for _ in configs) + " END"
+    query_params = [value for config in configs for value in (config, config, text)]
+    sql = f"""SELECT s.version_id AS id, {in_title} AS in_title, -ts_rank(s.document, {query}) AS score
+              FROM {TABLE} s WHERE {found}"""
+    return sql, [*title_params, *query_params, *found_params]
+
+
+def _language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def search_page(*, words: list[str], topic: str, language_order: list[str], offset: int, limit: int) -> Page:
+    """One page of published versions, one per leaflet (its best language by `language_order`), with the total.
+
+    With words: the versions holding every word (after stemming), title matches first, then by rank, then
+    by title. Without: all, by title. One query (a second only for a page past the end, to count)."""
+    words = words[:MAX_WORDS]
+    params: list = []
+    if words:
+        hits, params = (_postgres_hits if _postgres() else _sqlite_hits)(words)
+        source = f"({hits}) h JOIN education_leafletversion v ON v.id = h.id"
+        in_title, score = "h.in_title", "h.score"
+    else:
+        source = "education_leafletversion v"
+        in_title, score = "0", "0.0"
+    ranks = " ".join("WHEN %s THEN " + str(position) for position, _code in enumerate(language_order))
+    params = [*language_order, *params]  # the ranks come first in the SELECT, then the hits, then WHERE
+    where = "v.status = %s"
+    params.append(PUBLISHED)
+    if topic:
+        where += " AND LOWER(l.topic) = LOWER(%s)"
+        params.append(topic)
+    inner = f"""SELECT v.id, v.title, {in_title} AS in_title, {score} AS score,
+                       ROW_NUMBER() OVER (PARTITION BY v.leaflet_id
+                                          ORDER BY CASE v.language {ranks} ELSE 999 END, v.id) AS choice
+                FROM {source} JOIN education_leaflet l ON l.id = v.leaflet_id
+                WHERE {where}"""
+    sql = f"""SELECT id, COUNT(*) OVER () FROM ({inner}) chosen WHERE choice = 1
+              ORDER BY in_title DESC, score, LOWER(title), id LIMIT %s OFFSET %s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        rows = cursor.fetchall()
+        if rows or offset == 0:
+            return Page(ids=[row[0] for row in rows], total=rows[0][1] if rows else 0)
+        cursor.execute(f"SELECT COUNT(*) FROM ({inner}) chosen WHERE choice = 1", params)
+        return Page(ids=[], total=cursor.fetchone()[0])

@@ -16,6 +16,10 @@ joins the version and keeps only published ones, so a retired or withdrawn versi
 its row were left behind. This module is the lowest floor: the services write through it, the selectors read.
 """
 
+# The SQL here is built from constants (table and column names, placeholders, the configurations named in
+# POSTGRES_CONFIGS); every value from a user (words, topic, ids) goes in as a query parameter.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -97,9 +101,7 @@ def _insert(versions: list[LeafletVersion]) -> None:
                 [(pk, _config(lang), _config(lang), title, _config(lang), doc) for pk, lang, title, doc in rows],
             )
         else:
-            cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, language, title, document) VALUES (%s, %s, %s, %s)", rows
-            )
+            cursor.executemany(f"INSERT INTO {TABLE} (rowid, language, title, document) VALUES (%s, %s, %s, %s)", rows)
 
 
 def rebuild(*, version_model=LeafletVersion, sign_model=HelpSign) -> int:
@@ -161,8 +163,11 @@ def _language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-def search_page(*, words: list[str], topic: str, language_order: list[str], offset: int, limit: int) -> Page:
-    """One page of published versions, one per leaflet (its best language by `language_order`), with the total.
+def search_page(
+    *, words: list[str], topic: str = "", language_order: list[str], offset: int, limit: int, every_language=False
+) -> Page:
+    """One page of published versions, one per leaflet (its best language by `language_order`; every language
+    with `every_language`, for staff), with the total.
 
     With words: the versions holding every word (after stemming), title matches first, then by rank, then
     by title. Without: all, by title. One query (a second only for a page past the end, to count)."""
@@ -187,12 +192,13 @@ def search_page(*, words: list[str], topic: str, language_order: list[str], offs
                                           ORDER BY CASE v.language {ranks} ELSE 999 END, v.id) AS choice
                 FROM {source} JOIN education_leaflet l ON l.id = v.leaflet_id
                 WHERE {where}"""
-    sql = f"""SELECT id, COUNT(*) OVER () FROM ({inner}) chosen WHERE choice = 1
+    chosen = "1 = 1" if every_language else "choice = 1"
+    sql = f"""SELECT id, COUNT(*) OVER () FROM ({inner}) chosen WHERE {chosen}
               ORDER BY in_title DESC, score, LOWER(title), id LIMIT %s OFFSET %s"""
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit, offset])
         rows = cursor.fetchall()
         if rows or offset == 0:
             return Page(ids=[row[0] for row in rows], total=rows[0][1] if rows else 0)
-        cursor.execute(f"SELECT COUNT(*) FROM ({inner}) chosen WHERE choice = 1", params)
+        cursor.execute(f"SELECT COUNT(*) FROM ({inner}) chosen WHERE {chosen}", params)
         return Page(ids=[], total=cursor.fetchone()[0])

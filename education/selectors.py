@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,7 +103,9 @@ def published_index_page(
         offset=(page - 1) * INDEX_PAGE_SIZE,
         limit=INDEX_PAGE_SIZE,
     )
-    by_id = {version.pk: version for version in LeafletVersion.objects.filter(pk__in=found.ids).select_related("leaflet")}
+    by_id = {
+        version.pk: version for version in LeafletVersion.objects.filter(pk__in=found.ids).select_related("leaflet")
+    }
     versions = [by_id[pk] for pk in found.ids if pk in by_id]
     pages = max(1, -(-found.total // INDEX_PAGE_SIZE))
     return IndexPage(versions=versions, total=found.total, number=page, pages=pages)
@@ -238,6 +240,40 @@ def published_for_staff() -> QuerySet[LeafletVersion]:
         .with_translation_state()
         .order_by("leaflet__name", "language")
     )
+
+
+STAFF_PICKER_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class StaffPicker:
+    """The published versions a staff picker offers: those found (at most STAFF_PICKER_LIMIT), plus any
+    already chosen, and how many were found in all."""
+
+    versions: QuerySet[LeafletVersion]
+    total: int
+    shown: int
+
+
+def published_for_staff_picker(*, search_text: str = "", chosen_ids: list[int] | tuple = ()) -> StaffPicker:
+    """The choices of the handout and share forms, searched the same way as the patients' index but in every
+    language (title matches first; without a search, by leaflet name). Versions already chosen stay
+    available whatever the search, so a form can still be checked and shown again. Two queries."""
+    words = content.fold_for_search(search_text).split()
+    if search_text and not words:
+        found = search.Page(ids=[], total=0)
+    else:
+        found = search.search_page(
+            words=words, language_order=[settings.LANGUAGE_CODE], offset=0, limit=STAFF_PICKER_LIMIT,
+            every_language=True,
+        )  # fmt: skip
+    chosen = [pk for pk in chosen_ids if pk is not None][:STAFF_PICKER_LIMIT]
+    versions = published_for_staff().filter(Q(pk__in=found.ids) | Q(pk__in=chosen))
+    if words:  # the search's order: found versions by rank, then the chosen ones
+        rank = {pk: position for position, pk in enumerate(found.ids)}
+        whens = [When(pk=pk, then=Value(position)) for pk, position in rank.items()]
+        versions = versions.order_by(Case(*whens, default=Value(len(rank))) if whens else Value(0), "leaflet__name")
+    return StaffPicker(versions=versions, total=found.total, shown=len(found.ids))
 
 
 def public_content_generation() -> str:

@@ -68,9 +68,7 @@ def leaflet_update(*, leaflet: Leaflet, user: AbstractBaseUser, changed: list[st
             for name, before, after in changes
         )
         if any(name in ("topic", "tags") for name, _before, _after in changes):  # both are searched
-            search.index(
-                leaflet.versions.filter(status=LeafletVersion.Status.PUBLISHED).values_list("pk", flat=True)
-            )
+            search.index(leaflet.versions.filter(status=LeafletVersion.Status.PUBLISHED).values_list("pk", flat=True))
     return leaflet
 
 

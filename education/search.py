@@ -92,16 +92,23 @@ def index(version_ids: Iterable[int]) -> None:
 def _insert(versions: list[LeafletVersion]) -> None:
     if not versions:
         return
-    rows = [(version.pk, version.language, *_texts(version)) for version in versions]
+    rows = [(v.pk, v.leaflet_id, v.language, v.title.casefold(), *_texts(v)) for v in versions]
     with connection.cursor() as cursor:
         if _postgres():
             cursor.executemany(
-                f"""INSERT INTO {TABLE} (version_id, config, title, document)
-                    VALUES (%s, %s, to_tsvector(%s::regconfig, %s), to_tsvector(%s::regconfig, %s))""",
-                [(pk, _config(lang), _config(lang), title, _config(lang), doc) for pk, lang, title, doc in rows],
+                f"""INSERT INTO {TABLE} (version_id, leaflet_id, language, sort_title, config, title, document)
+                    VALUES (%s, %s, %s, %s, %s, to_tsvector(%s::regconfig, %s), to_tsvector(%s::regconfig, %s))""",
+                [
+                    (pk, leaflet, lang, sort, _config(lang), _config(lang), title, _config(lang), doc)
+                    for pk, leaflet, lang, sort, title, doc in rows
+                ],
             )
         else:
-            cursor.executemany(f"INSERT INTO {TABLE} (rowid, language, title, document) VALUES (%s, %s, %s, %s)", rows)
+            cursor.executemany(
+                f"""INSERT INTO {TABLE} (rowid, leaflet_id, language, sort_title, title, document)
+                    VALUES (%s, %s, %s, %s, %s, %s)""",
+                rows,
+            )
 
 
 def rebuild(*, version_model=LeafletVersion, sign_model=HelpSign) -> int:
@@ -135,9 +142,9 @@ def _sqlite_hits(words: list[str]) -> tuple[str, list]:
             groups.append(f"(language : {_fts_phrase(code)} AND {column} : ({found}))")
         return " OR ".join(groups)
 
-    sql = f"""SELECT rowid AS id,
+    sql = f"""SELECT rowid AS id, CAST(leaflet_id AS INTEGER) AS leaflet_id, language, sort_title,
                      rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s) AS in_title,
-                     bm25({TABLE}, 0.0, 10.0, 1.0) AS score
+                     bm25({TABLE}, 0.0, 10.0, 1.0, 0.0, 0.0) AS score
               FROM {TABLE} WHERE {TABLE} MATCH %s"""
     return sql, [expression("title"), expression("document")]
 
@@ -154,13 +161,34 @@ def _postgres_hits(words: list[str]) -> tuple[str, list]:
     found, found_params = matches("document")
     query = "CASE s.config " + " ".join("WHEN %s THEN plainto_tsquery(%s::regconfig, %s)" for _ in configs) + " END"
     query_params = [value for config in configs for value in (config, config, text)]
-    sql = f"""SELECT s.version_id AS id, {in_title} AS in_title, -ts_rank(s.document, {query}) AS score
+    sql = f"""SELECT s.version_id AS id, s.leaflet_id, s.language, s.sort_title, {in_title} AS in_title,
+                     -ts_rank(s.document, {query}) AS score
               FROM {TABLE} s WHERE {found}"""
     return sql, [*title_params, *query_params, *found_params]
 
 
 def _language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
+
+
+def _best_language(order: list[str]) -> tuple[str, list]:
+    """SQL keeping, for each leaflet, only its version in the first language of `order` it has: no published
+    version of the same leaflet in a language before it. Each test is one probe of the (leaflet, language)
+    index of published versions."""
+
+    def none_before(codes: list[str]) -> str:
+        marks = ", ".join(["%s"] * len(codes))
+        return f"""NOT EXISTS (SELECT 1 FROM education_leafletversion w WHERE w.leaflet_id = v.leaflet_id
+                   AND w.status = 'published' AND w.language IN ({marks}))"""
+
+    parts, params = ["v.language = %s"], [order[0]]
+    for position in range(1, len(order)):
+        parts.append(f"(v.language = %s AND {none_before(order[:position])})")
+        params += [order[position], *order[:position]]
+    marks = ", ".join(["%s"] * len(order))
+    parts.append(f"(v.language NOT IN ({marks}) AND {none_before(order)})")
+    params += [*order, *order]
+    return "(" + " OR ".join(parts) + ")", params
 
 
 def search_page(
@@ -170,35 +198,79 @@ def search_page(
     with `every_language`, for staff), with the total.
 
     With words: the versions holding every word (after stemming), title matches first, then by rank, then
-    by title. Without: all, by title. One query (a second only for a page past the end, to count)."""
-    words = words[:MAX_WORDS]
-    params: list = []
+    by title. Without: all, by title (on SQLite walking the index of published titles, so a page costs the
+    same at any library size). One query (a second only for a page past the end, to count)."""
+    words, order = words[:MAX_WORDS], language_order or [settings.LANGUAGE_CODE]
     if words:
-        hits, params = (_postgres_hits if _postgres() else _sqlite_hits)(words)
-        source = f"({hits}) h JOIN education_leafletversion v ON v.id = h.id"
-        in_title, score = "h.in_title", "h.score"
-    else:
-        source = "education_leafletversion v"
-        in_title, score = "0", "0.0"
-    ranks = " ".join("WHEN %s THEN " + str(position) for position, _code in enumerate(language_order))
-    params = [*language_order, *params]  # the ranks come first in the SELECT, then the hits, then WHERE
-    where = "v.status = %s"
-    params.append(PUBLISHED)
+        return _search_hits(words, topic=topic, order=order, offset=offset, limit=limit, every=every_language)
+    where, params = ["v.status = 'published'"], []
+    join_leaflet = ""
     if topic:
-        where += " AND LOWER(l.topic) = LOWER(%s)"
+        join_leaflet = "JOIN education_leaflet l ON l.id = v.leaflet_id"
+        where.append("LOWER(l.topic) = LOWER(%s)")
         params.append(topic)
-    inner = f"""SELECT v.id, v.title, {in_title} AS in_title, {score} AS score,
-                       ROW_NUMBER() OVER (PARTITION BY v.leaflet_id
-                                          ORDER BY CASE v.language {ranks} ELSE 999 END, v.id) AS choice
-                FROM {source} JOIN education_leaflet l ON l.id = v.leaflet_id
-                WHERE {where}"""
-    chosen = "1 = 1" if every_language else "choice = 1"
-    sql = f"""SELECT id, COUNT(*) OVER () FROM ({inner}) chosen WHERE {chosen}
-              ORDER BY in_title DESC, score, LOWER(title), id LIMIT %s OFFSET %s"""
+    if every_language:
+        count_sql, count_params = "SELECT COUNT(*) FROM education_leafletversion v WHERE v.status = 'published'", []
+    else:
+        best, best_params = _best_language(order)
+        where.append(best)
+        params += best_params
+        # Leaflets with a published version: a probe of the index of published versions per leaflet.
+        count_sql = f"""SELECT COUNT(*) FROM education_leaflet l WHERE EXISTS (SELECT 1 FROM
+                        education_leafletversion c WHERE c.leaflet_id = l.id AND c.status = 'published')
+                        {"AND LOWER(l.topic) = LOWER(%s)" if topic else ""}"""
+        count_params = [topic] if topic else []
+    indexed = "" if _postgres() else "INDEXED BY version_published_title"
+    sql = f"""SELECT v.id, ({count_sql}) FROM education_leafletversion v {indexed} {join_leaflet}
+              WHERE {" AND ".join(where)} ORDER BY LOWER(v.title), v.id LIMIT %s OFFSET %s"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, offset])
+        cursor.execute(sql, [*count_params, *params, limit, offset])
         rows = cursor.fetchall()
         if rows or offset == 0:
             return Page(ids=[row[0] for row in rows], total=rows[0][1] if rows else 0)
-        cursor.execute(f"SELECT COUNT(*) FROM ({inner}) chosen WHERE {chosen}", params)
+        cursor.execute(count_sql, count_params)
+        return Page(ids=[], total=cursor.fetchone()[0])
+
+
+def topics_and_languages() -> tuple[list[str], list[str]]:
+    """The topics that have a published leaflet and the languages with a published version: one query, each
+    part answered from the indexes (a probe per topic and per language, whatever the size of the library)."""
+    codes = _language_codes()
+    languages = " UNION ALL ".join("SELECT %s AS code" for _ in codes)
+    sql = f"""SELECT 't', t.topic FROM (SELECT DISTINCT topic FROM education_leaflet WHERE topic <> '') t
+              WHERE EXISTS (SELECT 1 FROM education_leaflet l JOIN education_leafletversion v ON v.leaflet_id = l.id
+                            WHERE l.topic = t.topic AND v.status = 'published')
+              UNION ALL
+              SELECT 'l', c.code FROM ({languages}) c
+              WHERE EXISTS (SELECT 1 FROM education_leafletversion v WHERE v.status = 'published' AND v.language = c.code)"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, codes)
+        rows = cursor.fetchall()
+    topics = sorted({value for kind, value in rows if kind == "t"}, key=str.lower)
+    return topics, sorted({value for kind, value in rows if kind == "l"})
+
+
+def _search_hits(words: list[str], *, topic: str, order: list[str], offset: int, limit: int, every: bool) -> Page:
+    """A page of a search. The index rows carry the leaflet, language and sort title, so choosing each
+    leaflet's best language among the hits and ordering them never reads the versions' text; each hit is
+    checked to be published by one probe of the index of published versions."""
+    hits, params = (_postgres_hits if _postgres() else _sqlite_hits)(words)
+    ranks = " ".join(f"WHEN %s THEN {position}" for position, _code in enumerate(order))
+    topic_join = "JOIN education_leaflet l ON l.id = h.leaflet_id AND LOWER(l.topic) = LOWER(%s)" if topic else ""
+    inner = f"""SELECT h.id, h.in_title, h.score, h.sort_title,
+                       ROW_NUMBER() OVER (PARTITION BY h.leaflet_id
+                                          ORDER BY CASE h.language {ranks} ELSE 999 END, h.id) AS choice
+                FROM ({hits}) h {topic_join}
+                WHERE EXISTS (SELECT 1 FROM education_leafletversion w WHERE w.leaflet_id = h.leaflet_id
+                              AND w.language = h.language AND w.status = 'published' AND w.id = h.id)"""
+    inner_params = [*order, *params, *([topic] if topic else [])]
+    chosen = "1 = 1" if every else "choice = 1"
+    sql = f"""SELECT id, COUNT(*) OVER () FROM ({inner}) chosen WHERE {chosen}
+              ORDER BY in_title DESC, score, sort_title, id LIMIT %s OFFSET %s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*inner_params, limit, offset])
+        rows = cursor.fetchall()
+        if rows or offset == 0:
+            return Page(ids=[row[0] for row in rows], total=rows[0][1] if rows else 0)
+        cursor.execute(f"SELECT COUNT(*) FROM ({inner}) chosen WHERE {chosen}", inner_params)
         return Page(ids=[], total=cursor.fetchone()[0])

@@ -113,14 +113,7 @@ def published_index_page(
 
 def published_topics_and_languages() -> tuple[list[str], list[str]]:
     """The topics of published leaflets (for the filters) and the languages they are published in: one query."""
-    rows = (
-        LeafletVersion.objects.filter(status=Status.PUBLISHED)
-        .values_list("leaflet__topic", "language")
-        .distinct()
-        .order_by()
-    )
-    topics = {topic for topic, _language in rows if topic}
-    return sorted(topics, key=str.lower), sorted({language for _topic, language in rows})
+    return search.topics_and_languages()
 
 
 def published_of_leaflet(*, slug: str) -> list[LeafletVersion]:

@@ -9,7 +9,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -27,7 +28,7 @@ from education.content import (
     readability,
 )
 from education.forms import CommentForm, LeafletVersionForm
-from education.models import HelpSign, LeafletVersion
+from education.models import HandoutItem, HelpSign, LeafletVersion
 
 Status = LeafletVersion.Status
 
@@ -82,7 +83,10 @@ class LeafletVersionAdmin(admin.ModelAdmin):
         "title", "leaflet", "number", "language", "status", "translation", "created_by", "approved_by", "review_due",
         "handed_out",
     ]  # fmt: skip
-    list_filter = ["status", "language", "leaflet"]
+    # By topic, not by leaflet: a filter listing every leaflet grows with the library (5,000 links on each
+    # page); a leaflet's versions are one search away (name or address) or on the leaflet's own page.
+    list_filter = ["status", "language", "leaflet__topic"]
+    show_full_result_count = False  # one count of the filtered list, not a second of the whole table
     search_fields = ["title", "leaflet__name", "leaflet__slug"]
     list_select_related = ["leaflet", "created_by", "approved_by"]
     change_form_template = "admin/education/leafletversion/change_form.html"
@@ -125,7 +129,19 @@ class LeafletVersionAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .select_related("leaflet", "created_by", "approved_by")
             .with_translation_state()
-            .annotate(handed_out_count=Count("handout_items"))
+            # A correlated count per listed row, not a join and GROUP BY over every version in the table.
+            .annotate(
+                handed_out_count=Coalesce(
+                    Subquery(
+                        HandoutItem.objects.filter(version=OuterRef("pk"))
+                        .order_by()
+                        .values("version")
+                        .annotate(count=Count("pk"))
+                        .values("count")
+                    ),
+                    0,
+                )
+            )
         )
 
     @admin.display(description=gettext_lazy("translation"), boolean=False)

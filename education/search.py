@@ -33,6 +33,7 @@ from education import content
 from education.models import HelpSign, LeafletVersion
 
 TABLE = "education_search"
+META = "education_search_meta"  # SQLite: each row's leaflet, language and sort title
 MAX_WORDS = 10  # a search of more words uses the first ten
 POSTGRES_CONFIGS = {"en": "english", "fr": "french"}
 PUBLISHED = LeafletVersion.Status.PUBLISHED
@@ -72,12 +73,15 @@ def remove(version_ids: Iterable[int]) -> None:
     ids = list(version_ids)
     if not ids:
         return
-    column = "version_id" if _postgres() else "rowid"
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"DELETE FROM {TABLE} WHERE {column} IN ({marks})", chunk)
+            if _postgres():
+                cursor.execute(f"DELETE FROM {TABLE} WHERE version_id IN ({marks})", chunk)
+            else:
+                cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", chunk)
+                cursor.execute(f"DELETE FROM {META} WHERE version_id IN ({marks})", chunk)
 
 
 def index(version_ids: Iterable[int]) -> None:
@@ -105,9 +109,12 @@ def _insert(versions: list[LeafletVersion]) -> None:
             )
         else:
             cursor.executemany(
-                f"""INSERT INTO {TABLE} (rowid, leaflet_id, language, sort_title, title, document)
-                    VALUES (%s, %s, %s, %s, %s, %s)""",
-                rows,
+                f"INSERT INTO {TABLE} (rowid, language, title, document) VALUES (%s, %s, %s, %s)",
+                [(pk, lang, title, doc) for pk, _leaflet, lang, _sort, title, doc in rows],
+            )
+            cursor.executemany(
+                f"INSERT INTO {META} (version_id, leaflet_id, language, sort_title) VALUES (%s, %s, %s, %s)",
+                [(pk, leaflet, lang, sort) for pk, leaflet, lang, sort, _title, _doc in rows],
             )
 
 
@@ -116,6 +123,8 @@ def rebuild(*, version_model=LeafletVersion, sign_model=HelpSign) -> int:
     models are parameters so that migration 0018 can fill the index with its historical models."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
+        if not _postgres():
+            cursor.execute(f"DELETE FROM {META}")
     ids = list(version_model.objects.filter(status=PUBLISHED).order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), 500):
         chunk = version_model.objects.filter(pk__in=ids[start : start + 500])
@@ -142,10 +151,12 @@ def _sqlite_hits(words: list[str]) -> tuple[str, list]:
             groups.append(f"(language : {_fts_phrase(code)} AND {column} : ({found}))")
         return " OR ".join(groups)
 
-    sql = f"""SELECT rowid AS id, CAST(leaflet_id AS INTEGER) AS leaflet_id, language, sort_title,
-                     rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s) AS in_title,
-                     bm25({TABLE}, 0.0, 10.0, 1.0, 0.0, 0.0) AS score
-              FROM {TABLE} WHERE {TABLE} MATCH %s"""
+    # The leaflet, language and sort title come from the narrow table beside the FTS5 one: reading them
+    # from the FTS5 table would load each hit's whole stored text.
+    sql = f"""SELECT s.rowid AS id, m.leaflet_id, m.language, m.sort_title,
+                     s.rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s) AS in_title,
+                     bm25({TABLE}, 0.0, 10.0, 1.0) AS score
+              FROM {TABLE} s JOIN {META} m ON m.version_id = s.rowid WHERE {TABLE} MATCH %s"""
     return sql, [expression("title"), expression("document")]
 
 
@@ -171,6 +182,12 @@ def _language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
+def _indexed(name: str) -> str:
+    """SQLite's planner prefers a full index of the status to the partial index of published versions, and
+    then reads every version's row (its text included): name the index. PostgreSQL chooses well alone."""
+    return "" if _postgres() else f"INDEXED BY {name}"
+
+
 def _best_language(order: list[str]) -> tuple[str, list]:
     """SQL keeping, for each leaflet, only its version in the first language of `order` it has: no published
     version of the same leaflet in a language before it. Each test is one probe of the (leaflet, language)
@@ -178,7 +195,8 @@ def _best_language(order: list[str]) -> tuple[str, list]:
 
     def none_before(codes: list[str]) -> str:
         marks = ", ".join(["%s"] * len(codes))
-        return f"""NOT EXISTS (SELECT 1 FROM education_leafletversion w WHERE w.leaflet_id = v.leaflet_id
+        return f"""NOT EXISTS (SELECT 1 FROM education_leafletversion w {_indexed("version_one_published_per_language")}
+                   WHERE w.leaflet_id = v.leaflet_id
                    AND w.status = 'published' AND w.language IN ({marks}))"""
 
     parts, params = ["v.language = %s"], [order[0]]
@@ -215,13 +233,18 @@ def search_page(
         best, best_params = _best_language(order)
         where.append(best)
         params += best_params
-        # Leaflets with a published version: a probe of the index of published versions per leaflet.
-        count_sql = f"""SELECT COUNT(*) FROM education_leaflet l WHERE EXISTS (SELECT 1 FROM
-                        education_leafletversion c WHERE c.leaflet_id = l.id AND c.status = 'published')
-                        {"AND LOWER(l.topic) = LOWER(%s)" if topic else ""}"""
+        # Leaflets with a published version, read from the index of published versions (leaflet, language).
+        published = _indexed("version_one_published_per_language")
+        if topic:
+            count_sql = f"""SELECT COUNT(*) FROM education_leaflet l WHERE LOWER(l.topic) = LOWER(%s) AND EXISTS
+                            (SELECT 1 FROM education_leafletversion c {published}
+                             WHERE c.leaflet_id = l.id AND c.status = 'published')"""
+        else:
+            count_sql = f"""SELECT COUNT(DISTINCT c.leaflet_id) FROM education_leafletversion c {published}
+                            WHERE c.status = 'published'"""
         count_params = [topic] if topic else []
-    indexed = "" if _postgres() else "INDEXED BY version_published_title"
-    sql = f"""SELECT v.id, ({count_sql}) FROM education_leafletversion v {indexed} {join_leaflet}
+    sql = f"""SELECT v.id, ({count_sql}) FROM education_leafletversion v {_indexed("version_published_title")}
+              {join_leaflet}
               WHERE {" AND ".join(where)} ORDER BY LOWER(v.title), v.id LIMIT %s OFFSET %s"""
     with connection.cursor() as cursor:
         cursor.execute(sql, [*count_params, *params, limit, offset])
@@ -261,7 +284,8 @@ def _search_hits(words: list[str], *, topic: str, order: list[str], offset: int,
                        ROW_NUMBER() OVER (PARTITION BY h.leaflet_id
                                           ORDER BY CASE h.language {ranks} ELSE 999 END, h.id) AS choice
                 FROM ({hits}) h {topic_join}
-                WHERE EXISTS (SELECT 1 FROM education_leafletversion w WHERE w.leaflet_id = h.leaflet_id
+                WHERE EXISTS (SELECT 1 FROM education_leafletversion w {_indexed("version_one_published_per_language")}
+                              WHERE w.leaflet_id = h.leaflet_id
                               AND w.language = h.language AND w.status = 'published' AND w.id = h.id)"""
     inner_params = [*order, *params, *([topic] if topic else [])]
     chosen = "1 = 1" if every else "choice = 1"

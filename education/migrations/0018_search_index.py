@@ -3,10 +3,17 @@ tsvectors with a GIN index on PostgreSQL. A new table only; filled here from the
 
 from django.db import migrations
 
-# rowid is the version's id; leaflet_id and sort_title (the title in lower case) are stored, not searched.
-SQLITE = """CREATE VIRTUAL TABLE education_search USING fts5(
-    language, title, document, leaflet_id UNINDEXED, sort_title UNINDEXED,
-    tokenize = 'porter unicode61 remove_diacritics 2')"""
+# rowid is the version's id. Beside it, a narrow table of each row's leaflet, language and sort title (the
+# title in lower case), so that ranking and choosing among thousands of hits never loads their text.
+SQLITE = [
+    """CREATE VIRTUAL TABLE education_search USING fts5(
+        language, title, document, tokenize = 'porter unicode61 remove_diacritics 2')""",
+    """CREATE TABLE education_search_meta (
+        version_id integer NOT NULL PRIMARY KEY REFERENCES education_leafletversion (id) DEFERRABLE INITIALLY DEFERRED,
+        leaflet_id integer NOT NULL,
+        language varchar(10) NOT NULL,
+        sort_title text NOT NULL)""",
+]
 POSTGRES = [
     """CREATE TABLE education_search (
         version_id bigint PRIMARY KEY REFERENCES education_leafletversion (id) DEFERRABLE INITIALLY DEFERRED,
@@ -34,7 +41,8 @@ def create(apps, schema_editor):
         for statement in POSTGRES:
             schema_editor.execute(statement)
     else:
-        schema_editor.execute(SQLITE)
+        for statement in SQLITE:
+            schema_editor.execute(statement)
     for statement in INDEXES:
         schema_editor.execute(statement)
 
@@ -43,6 +51,8 @@ def drop(apps, schema_editor):
     schema_editor.execute("DROP INDEX leaflet_topic")
     schema_editor.execute("DROP INDEX version_published_title")
     schema_editor.execute("DROP TABLE education_search")
+    if schema_editor.connection.vendor != "postgresql":
+        schema_editor.execute("DROP TABLE education_search_meta")
 
 
 def fill(apps, schema_editor):

@@ -128,7 +128,7 @@ def _picker(form: forms.Form, name: str, search: str) -> selectors.StaffPicker:
         initial = form.initial.get(name)
         values = initial if isinstance(initial, list | tuple) else [initial]
     chosen = [selectors.parse_id(str(value)) for value in values[:50] if value is not None]
-    return selectors.published_for_staff_picker(search_text=search, chosen_ids=chosen)
+    return selectors.published_for_staff_picker(search_text=search, chosen_ids=chosen, labels_only=not form.is_bound)
 
 
 FORM_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,100}$")

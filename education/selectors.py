@@ -235,7 +235,7 @@ def published_for_staff() -> QuerySet[LeafletVersion]:
     )
 
 
-STAFF_PICKER_LIMIT = 50
+STAFF_PICKER_LIMIT = 30  # a longer list is slow to render as form fields and to read: type to narrow it
 
 
 @dataclass(frozen=True)
@@ -248,10 +248,13 @@ class StaffPicker:
     shown: int
 
 
-def published_for_staff_picker(*, search_text: str = "", chosen_ids: list[int] | tuple = ()) -> StaffPicker:
+def published_for_staff_picker(
+    *, search_text: str = "", chosen_ids: list[int] | tuple = (), labels_only: bool = False
+) -> StaffPicker:
     """The choices of the handout and share forms, searched the same way as the patients' index but in every
     language (title matches first; without a search, by leaflet name). Versions already chosen stay
-    available whatever the search, so a form can still be checked and shown again. Two queries."""
+    available whatever the search, so a form can still be checked and shown again. `labels_only` leaves
+    their text unread (a form only shown). Two queries."""
     words = content.fold_for_search(search_text).split()
     if search_text and not words:
         found = search.Page(ids=[], total=0)
@@ -262,6 +265,8 @@ def published_for_staff_picker(*, search_text: str = "", chosen_ids: list[int] |
         )  # fmt: skip
     chosen = [pk for pk in chosen_ids if pk is not None][:STAFF_PICKER_LIMIT]
     versions = published_for_staff().filter(Q(pk__in=found.ids) | Q(pk__in=chosen))
+    if labels_only:  # a form shown, not checked: its choices need their labels, not their text
+        versions = versions.defer("body", "summary", "references")
     if words:  # the search's order: found versions by rank, then the chosen ones
         rank = {pk: position for position, pk in enumerate(found.ids)}
         whens = [When(pk=pk, then=Value(position)) for pk, position in rank.items()]

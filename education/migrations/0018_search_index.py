@@ -5,18 +5,21 @@ from django.db import migrations
 
 # rowid is the version's id. Beside it, a narrow table of each row's leaflet, language and sort title (the
 # title in lower case), so that ranking and choosing among thousands of hits never loads their text.
+# No foreign keys to the versions: Django's `flush` (tests, `manage.py flush`) empties only the models'
+# tables, and PostgreSQL refuses to TRUNCATE a table another one references. A row without its version is
+# harmless: every search joins the versions and keeps only published ones.
 SQLITE = [
     """CREATE VIRTUAL TABLE education_search USING fts5(
         language, title, document, tokenize = 'porter unicode61 remove_diacritics 2')""",
     """CREATE TABLE education_search_meta (
-        version_id integer NOT NULL PRIMARY KEY REFERENCES education_leafletversion (id) DEFERRABLE INITIALLY DEFERRED,
+        version_id integer NOT NULL PRIMARY KEY,
         leaflet_id integer NOT NULL,
         language varchar(10) NOT NULL,
         sort_title text NOT NULL)""",
 ]
 POSTGRES = [
     """CREATE TABLE education_search (
-        version_id bigint PRIMARY KEY REFERENCES education_leafletversion (id) DEFERRABLE INITIALLY DEFERRED,
+        version_id bigint PRIMARY KEY,
         leaflet_id bigint NOT NULL,
         language varchar(10) NOT NULL,
         sort_title text NOT NULL,

@@ -5,8 +5,8 @@ whole searchable text (title, summary, body, "when to get help" signs, the leafl
 
 - SQLite: an FTS5 table (rowid = version id) with the `porter unicode61 remove_diacritics 2` tokenizer;
   French text is stemmed here in Python (content.french_stem) because FTS5 has only an English stemmer.
-- PostgreSQL: tsvector columns with a GIN index, built with the language's own configuration (`english`,
-  `french`, else `simple`).
+- PostgreSQL: tsvector columns with a GIN index, built with the language's own stemmer (`english`,
+  `french` Snowball, without stop words so every word counts as on SQLite; else `simple`).
 
 On both, accents and case are folded in Python first (content.fold_for_search) on the text and on the search
 alike, so both engines fold the same way and PostgreSQL needs no `unaccent` extension.
@@ -35,7 +35,8 @@ from education.models import HelpSign, LeafletVersion
 TABLE = "education_search"
 META = "education_search_meta"  # SQLite: each row's leaflet, language and sort title
 MAX_WORDS = 10  # a search of more words uses the first ten
-POSTGRES_CONFIGS = {"en": "english", "fr": "french"}
+# PostgreSQL's English and French stemmers without their stop-word lists (migration 0018): every word counts.
+POSTGRES_CONFIGS = {"en": "education_english", "fr": "education_french"}
 PUBLISHED = LeafletVersion.Status.PUBLISHED
 
 

@@ -27,6 +27,28 @@ POSTGRES = [
         title tsvector NOT NULL,
         document tsvector NOT NULL)""",
     "CREATE INDEX education_search_document ON education_search USING gin (document)",
+    # English and French stemming without the stop-word lists, so that every word typed must match, as on
+    # SQLite ('qu est ce' is all stop words in French: it would match nothing, or everything).
+    *[
+        statement
+        for language in ("english", "french")
+        for statement in (
+            f"CREATE TEXT SEARCH DICTIONARY education_{language}_stem (TEMPLATE = snowball, LANGUAGE = {language})",
+            f"CREATE TEXT SEARCH CONFIGURATION education_{language} (COPY = {language})",
+            f"""ALTER TEXT SEARCH CONFIGURATION education_{language} ALTER MAPPING FOR
+                asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH education_{language}_stem""",
+        )
+    ],
+]
+POSTGRES_DROP = [
+    *[
+        statement
+        for language in ("english", "french")
+        for statement in (
+            f"DROP TEXT SEARCH CONFIGURATION education_{language}",
+            f"DROP TEXT SEARCH DICTIONARY education_{language}_stem",
+        )
+    ],
 ]
 
 
@@ -54,7 +76,10 @@ def drop(apps, schema_editor):
     schema_editor.execute("DROP INDEX leaflet_topic")
     schema_editor.execute("DROP INDEX version_published_title")
     schema_editor.execute("DROP TABLE education_search")
-    if schema_editor.connection.vendor != "postgresql":
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in POSTGRES_DROP:
+            schema_editor.execute(statement)
+    else:
         schema_editor.execute("DROP TABLE education_search_meta")
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Case, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -271,6 +272,8 @@ def published_for_staff_picker(
         rank = {pk: position for position, pk in enumerate(found.ids)}
         whens = [When(pk=pk, then=Value(position)) for pk, position in rank.items()]
         versions = versions.order_by(Case(*whens, default=Value(len(rank))) if whens else Value(0), "leaflet__name")
+    else:  # the same order as the search's first page: by title
+        versions = versions.order_by(Lower("title"), "pk")
     return StaffPicker(versions=versions, total=found.total, shown=len(found.ids))
 
 

@@ -8,7 +8,7 @@ PORT ?= 8000
 RUN_SITE_URL ?= http://$(HOST):$(PORT)
 WORKERS ?= 3
 
-.PHONY: run setup setup-dev test lint check clean bench bench-load serve audit
+.PHONY: run setup setup-dev test lint check clean bench bench-load bench-scale serve audit
 
 # Two sets in one virtualenv (.venv). `make run` and `make serve` install only what the app needs to run:
 # requirements.txt and the runtime Debian packages. test, lint, check, audit and the benchmarks install the
@@ -74,6 +74,11 @@ bench: setup-dev
 # its cached handout PDF and a static file (bench/load.py; about a minute).
 bench-load: setup-dev
 	$(BIN)/python bench/load.py
+
+# Search, index pages, staff pickers and the admin version list at 3 and at 5,000 leaflets in English and
+# French (bench/scale.py: a throwaway SQLite database built in bulk, then the test client; a few minutes).
+bench-scale: setup-dev
+	$(BIN)/python bench/scale.py 3 5000
 
 # Production serving: collect static files (hashed, compressed), then gunicorn on $(HOST):$(PORT) with
 # $(WORKERS) workers (settings in clinic/gunicorn.py). Reads the production settings from the environment or

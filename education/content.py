@@ -362,6 +362,36 @@ def fold_for_search(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", bare).split())
 
 
+# A small French suffix stemmer for the SQLite search index (FTS5 ships only an English stemmer): the longest
+# of these endings is cut from a folded word (accents already gone) when at least three letters remain, on
+# the indexed text and on the search alike, so 'infectee', 'infecte', 'infections' all become 'infect'.
+FRENCH_SUFFIXES = tuple(
+    sorted(
+        (
+            "issements issement atrices ateurs ations ements atrice ateur ation ement euses ences ances ismes"
+            " istes iques ables ibles ions euse ence ance isme iste ique able ible ment eux ees ion ee es er ez e s x"
+        ).split(),
+        key=len,
+        reverse=True,
+    )
+)
+
+
+def french_stem(word: str) -> str:
+    for suffix in FRENCH_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def search_words(text: str, *, language: str, stem: bool) -> list[str]:
+    """Folded words of a text for the search index; French words stemmed here when `stem` (SQLite)."""
+    words = fold_for_search(text).split()
+    if stem and language == "fr":
+        return [french_stem(word) for word in words]
+    return words
+
+
 # Reading-ease formulas textstat knows for languages other than English (Kandel & Moles for French,
 # Amstad for German, Fernández Huerta for Spanish, ...). 60 or more reads as plain language.
 READING_EASE_LANGUAGES = {"de", "es", "fr", "it", "nl", "ru"}

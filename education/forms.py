@@ -193,6 +193,18 @@ def _out_of_date_mark(version) -> str:
     return " — " + str(_("translation out of date"))
 
 
+def _picker(form: forms.Form, name: str, search: str) -> selectors.StaffPicker:
+    """The versions a leaflet picker offers: those the search finds, plus those the form already holds (sent,
+    or chosen in advance), so that a choice made before filtering is still valid."""
+    if form.is_bound:
+        values = form.data.getlist(name) if hasattr(form.data, "getlist") else [form.data.get(name)]
+    else:
+        initial = form.initial.get(name)
+        values = initial if isinstance(initial, list | tuple) else [initial]
+    chosen = [selectors.parse_id(str(value)) for value in values[:50] if value is not None]
+    return selectors.published_for_staff_picker(search_text=search, chosen_ids=chosen, labels_only=not form.is_bound)
+
+
 FORM_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,100}$")
 
 
@@ -243,10 +255,11 @@ class ShareForm(forms.Form):
     )
     form_key = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["form_key"].initial = secrets.token_urlsafe(32)  # used only when the form is shown afresh
-        self.fields["version"].queryset = selectors.published_for_staff()
+        self.picker = _picker(self, "version", search)
+        self.fields["version"].queryset = self.picker.versions
         self.fields["version"].label_from_instance = lambda v: (
             f"{v.title} (v{v.number}, {v.language}){_out_of_date_mark(v)}"
         )
@@ -333,10 +346,11 @@ class HandoutForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.max_versions = pdf.MAX_VERSIONS
-        self.fields["versions"].queryset = selectors.published_for_staff()
+        self.picker = _picker(self, "versions", search)
+        self.fields["versions"].queryset = self.picker.versions
         language_names = dict(settings.LANGUAGES)
         self.fields["versions"].label_from_instance = lambda v: (
             f"{v.title} (v{v.number}, {language_names.get(v.language, v.language)}){_out_of_date_mark(v)}"

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.models import Clinic
-from education import content, figures
+from education import content, figures, search
 from education.models import (
     AuditEvent,
     Handout,
@@ -101,51 +101,50 @@ def valid_share_link(*, token: str):
     return link
 
 
-def published_versions_any_language(*, search: str = "", topic: str = "") -> list[LeafletVersion]:
-    """Every published version in every language, optionally searched; for the index. One query, two when
-    searching (the signs).
+INDEX_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """One page of the leaflet index: a version per leaflet (its best language), the total found and the pages."""
+
+    versions: list[LeafletVersion]
+    total: int
+    number: int
+    pages: int
+
+
+def published_index_page(
+    *, search_text: str = "", topic: str = "", language_order: list[str], page: int = 1
+) -> IndexPage:
+    """A page of the published leaflets, one version each in the best language of `language_order`.
 
     A search finds the versions whose title, summary, text, "when to get help" signs, tags or topic hold
-    every word of it, whatever the case and accents ('infecte' finds 'infecté'). Title matches come first.
-    Published text never changes, so each version's folded text is worked out once per process."""
-    versions = LeafletVersion.objects.filter(status=Status.PUBLISHED).select_related("leaflet")
-    if topic:
-        versions = versions.filter(leaflet__topic__iexact=topic)
-    if not search:
-        return list(versions.order_by("title"))
-    words = content.fold_for_search(search).split()
-    if not words:
-        return []
-    found = []
-    for version in _with_signs(versions).order_by("title"):
-        title, text = _search_text(version)
-        if all(word in text for word in words):
-            found.append((not all(word in title for word in words), version))
-    return [version for _not_in_title, version in sorted(found, key=lambda pair: pair[0])]
+    every word of it (stemmed per language: 'infected' finds 'infection'), whatever the case and accents.
+    Title matches come first, then the best ranked, then by title; without a search, by title. The database
+    does the searching (education/search.py): two queries, whatever the size of the library."""
+    words = content.fold_for_search(search_text).split()
+    if search_text and not words:
+        return IndexPage(versions=[], total=0, number=1, pages=1)
+    page = max(1, page)
+    found = search.search_page(
+        words=words,
+        topic=topic,
+        language_order=language_order,
+        offset=(page - 1) * INDEX_PAGE_SIZE,
+        limit=INDEX_PAGE_SIZE,
+    )
+    by_id = {
+        version.pk: version for version in LeafletVersion.objects.filter(pk__in=found.ids).select_related("leaflet")
+    }
+    versions = [by_id[pk] for pk in found.ids if pk in by_id]
+    pages = max(1, -(-found.total // INDEX_PAGE_SIZE))
+    return IndexPage(versions=versions, total=found.total, number=page, pages=pages)
 
 
-_SEARCH_TEXT: dict[tuple, tuple[str, str]] = {}
-_SEARCH_TEXT_LIMIT = 5000
-
-
-def _search_text(version: LeafletVersion) -> tuple[str, str]:
-    """(folded title, folded everything) of a published version, kept per process by id and content hash."""
-    key = (version.pk, version.content_hash, version.leaflet.tags, version.leaflet.topic)
-    cached = _SEARCH_TEXT.get(key)
-    if cached is None:
-        parts = [
-            version.title,
-            version.summary,
-            content.plain_text(version.body),
-            *(sign.text for sign in version.help_signs.all()),
-            version.leaflet.tags,
-            version.leaflet.topic,
-        ]
-        cached = (content.fold_for_search(version.title), content.fold_for_search(" ".join(parts)))
-        if len(_SEARCH_TEXT) >= _SEARCH_TEXT_LIMIT:
-            _SEARCH_TEXT.clear()
-        _SEARCH_TEXT[key] = cached
-    return cached
+def published_topics_and_languages() -> tuple[list[str], list[str]]:
+    """The topics of published leaflets (for the filters) and the languages they are published in: one query."""
+    return search.topics_and_languages()
 
 
 def published_of_leaflet(*, slug: str) -> list[LeafletVersion]:
@@ -265,6 +264,47 @@ def published_for_staff() -> QuerySet[LeafletVersion]:
         .with_translation_state()
         .order_by("leaflet__name", "language")
     )
+
+
+STAFF_PICKER_LIMIT = 30  # a longer list is slow to render as form fields and to read: type to narrow it
+
+
+@dataclass(frozen=True)
+class StaffPicker:
+    """The published versions a staff picker offers: those found (at most STAFF_PICKER_LIMIT), plus any
+    already chosen, and how many were found in all."""
+
+    versions: QuerySet[LeafletVersion]
+    total: int
+    shown: int
+
+
+def published_for_staff_picker(
+    *, search_text: str = "", chosen_ids: list[int] | tuple = (), labels_only: bool = False
+) -> StaffPicker:
+    """The choices of the handout and share forms, searched the same way as the patients' index but in every
+    language (title matches first; without a search, by leaflet name). Versions already chosen stay
+    available whatever the search, so a form can still be checked and shown again. `labels_only` leaves
+    their text unread (a form only shown). Two queries."""
+    words = content.fold_for_search(search_text).split()
+    if search_text and not words:
+        found = search.Page(ids=[], total=0)
+    else:
+        found = search.search_page(
+            words=words, language_order=[settings.LANGUAGE_CODE], offset=0, limit=STAFF_PICKER_LIMIT,
+            every_language=True,
+        )  # fmt: skip
+    chosen = [pk for pk in chosen_ids if pk is not None][:STAFF_PICKER_LIMIT]
+    versions = published_for_staff().filter(Q(pk__in=found.ids) | Q(pk__in=chosen))
+    if labels_only:  # a form shown, not checked: its choices need their labels, not their text
+        versions = versions.defer("body", "summary", "references")
+    if words:  # the search's order: found versions by rank, then the chosen ones
+        rank = {pk: position for position, pk in enumerate(found.ids)}
+        whens = [When(pk=pk, then=Value(position)) for pk, position in rank.items()]
+        versions = versions.order_by(Case(*whens, default=Value(len(rank))) if whens else Value(0), "leaflet__name")
+    else:  # the same order as the search's first page: by title
+        versions = versions.order_by(Lower("title"), "pk")
+    return StaffPicker(versions=versions, total=found.total, shown=len(found.ids))
 
 
 def public_content_generation() -> str:

@@ -6,7 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from education.models import Leaflet, LeafletChange
+from education import search
+from education.models import Leaflet, LeafletChange, LeafletVersion
 from education.services.errors import WorkflowError
 from education.services.permissions import require
 
@@ -66,6 +67,8 @@ def leaflet_update(*, leaflet: Leaflet, user: AbstractBaseUser, changed: list[st
             LeafletChange(leaflet=leaflet, actor=user, field=name, before=before, after=after)
             for name, before, after in changes
         )
+        if any(name in ("topic", "tags") for name, _before, _after in changes):  # both are searched
+            search.index(leaflet.versions.filter(status=LeafletVersion.Status.PUBLISHED).values_list("pk", flat=True))
     return leaflet
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from education import signals
+from education import search, signals
 from education.models import AuditEvent, Leaflet, LeafletVersion
 from education.services import notifications
 from education.services.common import record_event
@@ -44,6 +44,7 @@ def _withdraw(version: LeafletVersion, *, user, reason: str, now) -> None:
     version.save(
         update_fields=["status", "retired_at", "withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at"]
     )
+    search.remove([version.pk])
     event = record_event(
         version=version, user=user, action=AuditEvent.Action.WITHDRAWN, from_status=from_status, comment=reason
     )

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from education import signals
+from education import search, signals
 from education.content import content_data
 from education.models import AuditEvent, LeafletVersion, ReviewRequest
 from education.services import notifications
@@ -143,6 +143,7 @@ def version_approve_and_publish(
     version.review_due = add_months(timezone.localdate(now), version.leaflet.review_interval_months)
     version.content_hash = fingerprint(version)
     version.save()
+    search.index([version.pk, *([previous.pk] if previous is not None else [])])  # the new in, the old out
     event = record_event(
         version=version,
         user=user,

@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 
+from education import search
 from education.models import HelpSign, LeafletVersion
 from education.services.figures import store_picture_files
 from education.transfer.checks import check_history, decode
@@ -72,6 +73,7 @@ def import_data(data: dict) -> ImportReport:
                 for child in part.children:
                     report.counts[child.key] = sum(len(record[child.key]) for record in sections[part.key])
             _reset_sequences()
+            search.rebuild()  # the search index of the published versions just loaded
             connection.check_constraints(table_names=[model._meta.db_table for model in ALL_MODELS])
     except DatabaseError as error:
         message = str(error).strip().splitlines()[0] if str(error).strip() else error.__class__.__name__

@@ -77,6 +77,9 @@ def _page_params(request, clinic, *, language: str, how: str) -> dict:
     }
 
 
+MAX_PAGE = 100_000
+
+
 @require_safe
 def leaflet_index(request):
     clinic, error = _clinic_from_request(request)
@@ -86,22 +89,31 @@ def leaflet_index(request):
     topic = request.GET.get("topic", "").strip()
     if len(query) > MAX_SEARCH_LENGTH or len(topic) > MAX_SEARCH_LENGTH:
         return HttpResponseBadRequest(_("That search is too long."))
+    page_text = request.GET.get("page", "1").strip() or "1"
+    page_number = selectors.parse_id(page_text)
+    if page_number is None or not 1 <= page_number <= MAX_PAGE:
+        return HttpResponseBadRequest(_("That page number is not valid."))
     language, how = languages.negotiate(request, clinic=clinic)
-    everything = selectors.published_versions_any_language(search=query, topic=topic)
-    order = languages.fallback_order(wanted=language, clinic=clinic)
-    chosen: dict[int, object] = {}
-    for version in sorted(everything, key=lambda v: order.index(v.language) if v.language in order else 99):
-        chosen.setdefault(version.leaflet_id, version)  # the best language available for each leaflet
-    rank = {version.pk: position for position, version in enumerate(everything)}  # by title; a search's order
-    versions = sorted(chosen.values(), key=lambda v: (rank[v.pk], v.title.lower()) if query else v.title.lower())
+    page = selectors.published_index_page(
+        search_text=query,
+        topic=topic,
+        language_order=languages.fallback_order(wanted=language, clinic=clinic),
+        page=page_number,
+    )
+    topics, published_languages = selectors.published_topics_and_languages()
+    params = _page_params(request, clinic, language=language, how=how)
+    here = {**params["kept_params"], **({"q": query} if query else {}), **({"topic": topic} if topic else {})}
     context = {
         "clinic": clinic,
-        "versions": versions,
-        "topics": sorted({v.leaflet.topic for v in everything if v.leaflet.topic}),
+        "versions": page.versions,
+        "page": page,
+        "previous_query": urlencode({**here, "page": page.number - 1}) if page.number > 1 else None,
+        "next_query": urlencode({**here, "page": page.number + 1}) if page.number < page.pages else None,
+        "topics": topics,
         "query": query,
         "topic": topic,
-        **_page_params(request, clinic, language=language, how=how),
-        "language_links": _language_links(request, sorted({v.language for v in everything}), language),
+        **params,
+        "language_links": _language_links(request, published_languages, language),
     }
     return _render_in(request, language, "education/leaflet_index.html", context)
 

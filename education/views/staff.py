@@ -123,9 +123,10 @@ def share_create(request):
         initial, problem = _share_initial(request)
         if problem:
             messages.warning(request, problem)
-    form = ShareForm(request.POST or None, initial=initial)
+    search = _picker_search(request)
+    form = ShareForm(request.POST or None, initial=initial, search=search)
     if request.method != "POST" or not form.is_valid():
-        return render(request, "education/staff/share_form.html", {"form": form})
+        return render(request, "education/staff/share_form.html", _picker_context(form, search, initial, "version"))
     data = form.cleaned_data
     try:
         shared = services.share_with_patient(
@@ -146,6 +147,19 @@ def share_create(request):
         "version": data["version"],
     }  # fmt: skip
     return render(request, "education/staff/share_done.html", context)
+
+
+def _picker_search(request) -> str:
+    """The leaflet picker's filter (?q=), cut to the length the patients' search allows."""
+    return request.GET.get("q", "").strip()[:100]
+
+
+def _picker_context(form, search: str, initial: dict, name: str = "versions") -> dict:
+    """The form with its picker filter: what the filter is, and the leaflets chosen in advance, which the
+    filter keeps in its address so that filtering does not lose them."""
+    chosen = initial.get(name) or []
+    chosen = chosen if isinstance(chosen, list | tuple) else [chosen]
+    return {"form": form, "picker_query": search, "picker_kept": [("version", pk) for pk in chosen]}
 
 
 def _handout_initial(request) -> tuple[dict, list[str]]:
@@ -184,8 +198,9 @@ def handout_create(request):
         initial, problems = _handout_initial(request)
         for problem in problems:
             messages.warning(request, problem)
-        return render(request, "education/handout_form.html", {"form": HandoutForm(initial=initial)})
-    form = HandoutForm(request.POST)
+        form = HandoutForm(initial=initial, search=_picker_search(request))
+        return render(request, "education/handout_form.html", _picker_context(form, _picker_search(request), initial))
+    form = HandoutForm(request.POST, search=_picker_search(request))
     status = 400
     if form.is_valid():
         data = form.cleaned_data
@@ -209,4 +224,6 @@ def handout_create(request):
                 options=options.record_options(),
             )
             return response
-    return render(request, "education/handout_form.html", {"form": form}, status=status)
+    return render(
+        request, "education/handout_form.html", _picker_context(form, _picker_search(request), {}), status=status
+    )

@@ -739,6 +739,13 @@ def version_feedback(*, version: LeafletVersion, comments: int = 50) -> Feedback
     return feedback_summary(version_ids=[version.pk], comments=comments)[version.pk]
 
 
+def feedback_totals(*, since: datetime.date) -> dict:
+    """Yes and no answers on every version since a day (inclusive), in one query: for the staff home."""
+    return PatientFeedback.objects.filter(day__gte=since).aggregate(
+        yes=Count("id", filter=Q(helpful=True)), no=Count("id", filter=Q(helpful=False))
+    )
+
+
 def recent_feedback_comments(*, since: datetime.date, limit: int = 20) -> QuerySet[PatientFeedback]:
     """The latest comments from patients since a day, on any version, newest first (for the staff home)."""
     return (

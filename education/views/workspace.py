@@ -2,6 +2,8 @@
 
 Reads through `selectors.staff_home`; marking notifications read goes through a service."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -9,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +23,22 @@ from education.notifications import staff_language
 def _admin_allowed(request) -> bool:
     """The admin site's own test (staff, active, and verified by two-factor login where that is required)."""
     return admin.site.has_permission(request)
+
+
+FEEDBACK_DAYS = 90
+
+
+def _patient_feedback(user) -> dict | None:
+    """What patients told us in the last 90 days, for clinical approvers (who feed it into the next review):
+    the yes/no totals and the latest comments, already scrubbed of addresses and phone numbers."""
+    if not services.can_approve(user):
+        return None
+    since = timezone.localdate() - datetime.timedelta(days=FEEDBACK_DAYS)
+    return {
+        "days": FEEDBACK_DAYS,
+        "totals": selectors.feedback_totals(since=since),
+        "comments": list(selectors.recent_feedback_comments(since=since, limit=10)),
+    }
 
 
 @staff_member_required
@@ -36,8 +55,7 @@ def staff_home(request):
         "languages": settings.LANGUAGES,
         "email_language": staff_language(request.user),
         "can_approve": services.can_approve(request.user),
-        # The feedback work adds "what patients tell us" here (context key and template block `patient_feedback`).
-        "patient_feedback": None,
+        "patient_feedback": _patient_feedback(request.user),
     }
     return render(request, "education/staff/home.html", context)
 

@@ -259,3 +259,36 @@ def test_after_a_review_without_change_patients_see_when_it_was_last_reviewed(pu
     assert published.last_reviewed_at == renewal.reviewed_at > published.approved_at
     shown = selectors.public_version(slug=published.leaflet.slug, number=published.number, language="en")
     assert (shown.last_reviewed_at, shown.next_review_due) == (renewal.reviewed_at, renewal.review_due)
+
+
+# --- what patients tell us, on the staff home and in the register ------------------------------------------
+
+
+def test_approvers_see_what_patients_told_us_on_the_staff_home(client, published, approver, editor):
+    services.feedback_record(version=published, helpful=False, comment="Call me on 020 7946 0000, the words are hard")
+    services.feedback_record(version=published, helpful=True)
+    client.force_login(approver)
+    html = section(client.get(HOME).content.decode(), "patient-feedback")
+    assert "Yes: 1, no: 1" in html
+    assert "the words are hard" in html and "7946" not in html  # scrubbed before it was stored
+    assert reverse("admin:education_leafletversion_change", args=[published.pk]) in html
+    client.force_login(editor)
+    assert 'id="patient-feedback"' not in client.get(HOME).content.decode()  # comments are for approvers
+
+
+def test_the_register_counts_answers_and_page_views_of_the_last_90_days(client, published, approver):
+    services.feedback_record(version=published, helpful=True)
+    services.feedback_record(version=published, helpful=True)
+    services.feedback_record(version=published, helpful=False)
+    services.page_view_count(version_id=published.pk)
+    services.page_views_flush()
+    client.force_login(approver)
+    html = client.get(reverse("admin:education_leaflet_register")).content.decode()
+    assert "<td>2 / 1</td>" in html
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("admin:education_leaflet_register_csv")).content.decode("utf-8-sig")))
+    )
+    header, row = rows[0], next(row for row in rows[1:] if row[0] == published.leaflet.name)
+    assert [
+        row[header.index(name)] for name in ("Helpful (90 days)", "Not helpful (90 days)", "Page views (90 days)")
+    ] == ["2", "1", "1"]

@@ -244,7 +244,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every rendering step at INFO; its warnings and errors still show.
     # django-axes logs every login at INFO; failed logins and lock-outs are warnings and still show.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # django_tasks logs every job's start and success at INFO; failures (WARNING and above) are what matter.
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
 # --- production security (see docs/deploy.md) ------------------------------------------------------------

@@ -40,8 +40,8 @@ def test_the_review_loop_runs_from_the_staff_home(browser, live_server, demo, se
 
     writer = staff(browser, live_server, "editor")
     writer.goto(f"{live_server.url}/admin/education/leafletversion/{draft.pk}/change/")
-    writer.fill("#id_comment_submit", "I made the summary shorter.")
-    writer.click("form.workflow-submit button[type=submit]")
+    writer.fill("#id_workflow_comment", "I made the summary shorter.")
+    writer.click("button[name=_submit_for_review]")
     writer.wait_for_load_state()
     assert "Submitted for clinical review." in writer.content()
     assert any(message.to == ["clinician@clinic.example"] for message in mail.outbox)
@@ -73,8 +73,8 @@ def test_the_review_loop_runs_from_the_staff_home(browser, live_server, demo, se
     writer.wait_for_load_state()
     factories.edit(draft, user=editor, summary="Milia are tiny white bumps. They often go away on their own.")
     writer.reload()
-    writer.fill("#id_comment_submit", "Added that they often go away.")
-    writer.click("form.workflow-submit button[type=submit]")
+    writer.fill("#id_workflow_comment", "Added that they often go away.")
+    writer.click("button[name=_submit_for_review]")
     writer.wait_for_load_state()
     assert "Submitted for clinical review." in writer.content()
 

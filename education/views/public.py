@@ -100,7 +100,7 @@ def leaflet_index(request):
         language_order=languages.fallback_order(wanted=language, clinic=clinic),
         page=page_number,
     )
-    topics, published_languages = selectors.published_topics_and_languages()
+    topics, published_languages = page.topics, page.languages
     params = _page_params(request, clinic, language=language, how=how)
     here = {**params["kept_params"], **({"q": query} if query else {}), **({"topic": topic} if topic else {})}
     context = {

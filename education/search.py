@@ -30,7 +30,7 @@ from django.db import connection
 from django.db.models import Prefetch
 
 from education import content
-from education.models import HelpSign, LeafletVersion
+from education.models import AuditEvent, HelpSign, LeafletChange, LeafletVersion
 
 TABLE = "education_search"
 META = "education_search_meta"  # SQLite: each row's leaflet, language and sort title
@@ -256,9 +256,18 @@ def search_page(
         return Page(ids=[], total=cursor.fetchone()[0])
 
 
-def topics_and_languages() -> tuple[list[str], list[str]]:
-    """The topics that have a published leaflet and the languages with a published version: one query, each
-    part answered from the indexes (a probe per topic and per language, whatever the size of the library)."""
+@dataclass(frozen=True)
+class Filters:
+    topics: list[str]  # the topics that have a published leaflet, by name
+    languages: list[str]  # the languages with a published version
+    generation: str  # changes with every change patients may see (as selectors.public_content_generation)
+
+
+def topics_and_languages() -> Filters:
+    """The topics that have a published leaflet, the languages with a published version and the content
+    generation (the latest audit event and leaflet change: every publish, withdrawal, topic or tags change
+    makes one): one query, each part answered from the indexes (a probe per topic and per language, and the
+    largest of two primary keys, whatever the size of the library)."""
     codes = _language_codes()
     languages = " UNION ALL ".join("SELECT %s AS code" for _ in codes)
     sql = f"""SELECT 't', t.topic FROM (SELECT DISTINCT topic FROM education_leaflet WHERE topic <> '') t
@@ -266,12 +275,21 @@ def topics_and_languages() -> tuple[list[str], list[str]]:
                             WHERE l.topic = t.topic AND v.status = 'published')
               UNION ALL
               SELECT 'l', c.code FROM ({languages}) c
-              WHERE EXISTS (SELECT 1 FROM education_leafletversion v WHERE v.status = 'published' AND v.language = c.code)"""
+              WHERE EXISTS (SELECT 1 FROM education_leafletversion v WHERE v.status = 'published' AND v.language = c.code)
+              UNION ALL
+              SELECT 'a', CAST(COALESCE((SELECT MAX(id) FROM {AuditEvent._meta.db_table}), 0) AS TEXT)
+              UNION ALL
+              SELECT 'c', CAST(COALESCE((SELECT MAX(id) FROM {LeafletChange._meta.db_table}), 0) AS TEXT)"""
     with connection.cursor() as cursor:
         cursor.execute(sql, codes)
         rows = cursor.fetchall()
     topics = sorted({value for kind, value in rows if kind == "t"}, key=str.lower)
-    return topics, sorted({value for kind, value in rows if kind == "l"})
+    latest = {kind: value for kind, value in rows if kind in ("a", "c")}
+    return Filters(
+        topics=topics,
+        languages=sorted({value for kind, value in rows if kind == "l"}),
+        generation=f"{latest.get('a', '0')}.{latest.get('c', '0')}",
+    )
 
 
 def _search_hits(words: list[str], *, topic: str, order: list[str], offset: int, limit: int, every: bool) -> Page:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
@@ -106,12 +108,26 @@ INDEX_PAGE_SIZE = 20
 
 @dataclass(frozen=True)
 class IndexPage:
-    """One page of the leaflet index: a version per leaflet (its best language), the total found and the pages."""
+    """One page of the leaflet index: a version per leaflet (its best language), the total found and the pages,
+    with the filters to offer (the topics and languages that have a published version)."""
 
     versions: list[LeafletVersion]
     total: int
     number: int
     pages: int
+    topics: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+
+
+# How long a page of results (its ids and count) is kept in the cache. Its key holds the content generation,
+# so a publish, withdrawal or topic change is seen at once whatever this is; it only bounds the memory used.
+INDEX_PAGE_CACHE_SECONDS = 600
+
+
+def _index_page_key(*, generation: str, words: list[str], topic: str, language_order: list[str], page: int) -> str:
+    parts = [generation, " ".join(words), topic.casefold(), ",".join(language_order), str(page)]
+    digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return f"index-page:{digest}"
 
 
 def published_index_page(
@@ -122,29 +138,49 @@ def published_index_page(
     A search finds the versions whose title, summary, text, "when to get help" signs, tags or topic hold
     every word of it (stemmed per language: 'infected' finds 'infection'), whatever the case and accents.
     Title matches come first, then the best ranked, then by title; without a search, by title. The database
-    does the searching (education/search.py): two queries, whatever the size of the library."""
-    words = content.fold_for_search(search_text).split()
+    does the searching (education/search.py).
+
+    Three queries, whatever the size of the library: the topics, languages and content generation; the page's
+    ids and count, kept in the cache under the generation, the words, topic, languages and page (a search for
+    a word in every leaflet ranks thousands of hits); the page's versions, keeping only those published now,
+    so a version withdrawn or replaced meanwhile is never shown even from the cache. The generation changes
+    with each publish, withdrawal and topic or tags change, so a change shows at once."""
+    words = content.fold_for_search(search_text).split()[: search.MAX_WORDS]
+    filters = search.topics_and_languages()
     if search_text and not words:
-        return IndexPage(versions=[], total=0, number=1, pages=1)
+        return IndexPage(versions=[], total=0, number=1, pages=1, topics=filters.topics, languages=filters.languages)
     page = max(1, page)
-    found = search.search_page(
-        words=words,
-        topic=topic,
-        language_order=language_order,
-        offset=(page - 1) * INDEX_PAGE_SIZE,
-        limit=INDEX_PAGE_SIZE,
-    )
-    by_id = {
-        version.pk: version for version in LeafletVersion.objects.filter(pk__in=found.ids).select_related("leaflet")
-    }
+    order = list(language_order) or [settings.LANGUAGE_CODE]
+    key = _index_page_key(generation=filters.generation, words=words, topic=topic, language_order=order, page=page)
+    cache = caches["default"]
+    found = cache.get(key)
+    if not isinstance(found, search.Page):
+        found = search.search_page(
+            words=words,
+            topic=topic,
+            language_order=order,
+            offset=(page - 1) * INDEX_PAGE_SIZE,
+            limit=INDEX_PAGE_SIZE,
+        )
+        cache.set(key, found, INDEX_PAGE_CACHE_SECONDS)
+    fetched = LeafletVersion.objects.filter(pk__in=found.ids, status=Status.PUBLISHED).select_related("leaflet")
+    by_id = {version.pk: version for version in fetched} if found.ids else {}
     versions = [by_id[pk] for pk in found.ids if pk in by_id]
     pages = max(1, -(-found.total // INDEX_PAGE_SIZE))
-    return IndexPage(versions=versions, total=found.total, number=page, pages=pages)
+    return IndexPage(
+        versions=versions,
+        total=found.total,
+        number=page,
+        pages=pages,
+        topics=filters.topics,
+        languages=filters.languages,
+    )
 
 
 def published_topics_and_languages() -> tuple[list[str], list[str]]:
     """The topics of published leaflets (for the filters) and the languages they are published in: one query."""
-    return search.topics_and_languages()
+    filters = search.topics_and_languages()
+    return filters.topics, filters.languages
 
 
 def published_of_leaflet(*, slug: str) -> list[LeafletVersion]:
@@ -159,14 +195,25 @@ def published_numbers(*, slug: str) -> dict[str, int]:
 
 
 def public_version(*, slug: str, number: int, language: str = "en") -> LeafletVersion | None:
-    """An exact published or retired version; None for drafts, discarded versions and numbers that do not exist."""
+    """An exact published or retired version; None for drafts, discarded versions and numbers that do not exist.
+
+    It carries `published_number`: the number of the leaflet's version published now in the same language
+    (None if none), for the "newer version" link, read in the same query (a page with figures then stays
+    within 4 queries: clinic, version, signs, figures)."""
     if not 1 <= number <= MAX_VERSION_NUMBER:
         return None
-    return _with_signs(
-        LeafletVersion.objects.filter(
-            leaflet__slug=slug, language=language, number=number, status__in=LeafletVersion.PUBLIC_STATUSES
+    current = LeafletVersion.objects.filter(
+        leaflet=OuterRef("leaflet"), language=OuterRef("language"), status=Status.PUBLISHED
+    ).values("number")[:1]
+    return (
+        _with_signs(
+            LeafletVersion.objects.filter(
+                leaflet__slug=slug, language=language, number=number, status__in=LeafletVersion.PUBLIC_STATUSES
+            )
         )
-    ).first()
+        .annotate(published_number=Subquery(current))
+        .first()
+    )
 
 
 def leaflet_was_withdrawn(*, slug: str) -> bool:

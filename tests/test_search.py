@@ -152,3 +152,73 @@ def test_the_page_number_keeps_the_search(client, library):
         library(f"rash-{number:02d}", f"Rash {number:02d}")
     text = client.get("/leaflets/?q=rash").content.decode()
     assert "25 leaflets, page 1 of 2" in text and 'href="?q=rash&amp;page=2"' in text
+
+
+# --- the cache of result pages (ids and count, keyed by the content generation) -----------------------------------
+
+
+def test_a_cached_page_is_the_same_page_without_searching_again(library, monkeypatch, django_assert_num_queries):
+    for number in range(25):
+        library(f"swelling-{number:02d}", f"Infected swelling {number:02d}", topic="Skin")
+    first = selectors.published_index_page(search_text="infected swelling", language_order=ORDER, page=2)
+
+    def no_search(**_kwargs):
+        raise AssertionError("the page should come from the cache")
+
+    monkeypatch.setattr(search, "search_page", no_search)
+    with django_assert_num_queries(2):  # the filters and generation; the page's versions
+        again = selectors.published_index_page(search_text="Infected  SWELLING", language_order=ORDER, page=2)
+    assert [v.pk for v in again.versions] == [v.pk for v in first.versions]
+    assert (again.total, again.number, again.pages, again.topics) == (25, 2, 2, ["Skin"])
+    assert len(again.versions) == 5
+    with pytest.raises(AssertionError):  # another page, topic or language order is another entry
+        selectors.published_index_page(search_text="infected swelling", language_order=["fr", "en"], page=2)
+
+
+def test_publishing_shows_in_a_cached_search_at_once(library, editor, other_approver):
+    old = library("warts", "Warts", body="<p>Warts on the hands.</p>")
+    assert found("warts") == ["Warts"]
+    library("verruca", "Verrucas", body="<p>Warts on the feet.</p>")
+    assert found("warts") == ["Warts", "Verrucas"]
+    factories.supersede(old, editor=editor, approver=other_approver, title="Hand warts", body="<p>Warts.</p>")
+    assert found("warts") == ["Hand warts", "Verrucas"]
+
+
+def test_withdrawing_shows_in_a_cached_search_at_once(library, approver):
+    gone = library("scabies", "Scabies")
+    library("lice", "Head lice")
+    assert found("") == ["Head lice", "Scabies"]
+    assert found("scabies") == ["Scabies"]
+    services.version_withdraw(version=gone, user=approver, reason="Wrong dose.")
+    assert found("scabies") == []
+    assert found("") == ["Head lice"]
+
+
+def test_a_cached_page_never_shows_a_version_withdrawn_since(library, approver):
+    """Even a page left in the cache under the current generation shows only versions published now."""
+    gone = library("rosacea", "Rosacea")
+    kept = library("milia", "Milia")
+    services.version_withdraw(version=gone, user=approver, reason="Wrong advice.")
+    generation = search.topics_and_languages().generation
+    key = selectors._index_page_key(generation=generation, words=[], topic="", language_order=ORDER, page=1)
+    from django.core.cache import cache
+
+    cache.set(key, search.Page(ids=[gone.pk, kept.pk], total=2))
+    assert found("") == ["Milia"]
+
+
+def test_a_topic_change_shows_in_a_cached_filter_at_once(library, approver):
+    version = library("acne", "Acne", topic="Skin")
+    assert found("", topic="Skin") == ["Acne"]
+    assert found("", topic="Hair") == []
+    leaflet = version.leaflet
+    leaflet.topic = "Hair"
+    services.leaflet_update(leaflet=leaflet, user=approver, changed=["topic"])
+    assert found("", topic="Skin") == []
+    assert found("", topic="Hair") == ["Acne"]
+    assert selectors.published_index_page(language_order=ORDER).topics == ["Hair"]
+
+
+def test_the_generation_follows_the_page_cache(library):
+    library("one", "One")
+    assert search.topics_and_languages().generation == selectors.public_content_generation()

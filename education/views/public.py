@@ -100,7 +100,7 @@ def leaflet_index(request):
         language_order=languages.fallback_order(wanted=language, clinic=clinic),
         page=page_number,
     )
-    topics, published_languages = selectors.published_topics_and_languages()
+    topics, published_languages = page.topics, page.languages
     params = _page_params(request, clinic, language=language, how=how)
     here = {**params["kept_params"], **({"q": query} if query else {}), **({"topic": topic} if topic else {})}
     context = {
@@ -195,12 +195,12 @@ def leaflet_version(request, slug: str, number: int):
         raise Http404("No published version with this number.")
     if version.is_withdrawn:
         return _version_withdrawn(request, version, clinic=clinic, language=language)
-    numbers = selectors.published_numbers(slug=slug)
+    current = version.published_number  # the number published now in this language (selectors.public_version)
     newer = None
-    if version.status == version.Status.RETIRED and version.language in numbers:
+    if version.status == version.Status.RETIRED and current is not None:
         newer = {
-            "number": numbers[version.language],
-            "url": f"{reverse('education:leaflet_version', kwargs={'slug': slug, 'number': numbers[version.language]})}?lang={version.language}",
+            "number": current,
+            "url": f"{reverse('education:leaflet_version', kwargs={'slug': slug, 'number': current})}?lang={version.language}",
         }
     missing = language if version.language != language else None
     return _leaflet_page(

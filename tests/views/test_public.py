@@ -5,6 +5,7 @@ import pytest
 from education import services
 from education.models import LeafletVersion
 from tests import factories
+from tests.figures_support import add_figure
 
 pytestmark = pytest.mark.django_db
 
@@ -112,13 +113,35 @@ def test_body_html_is_sanitised_again_on_the_way_out(client, leaflet, editor, ap
     assert text.count("<script") == 1  # only our own deferred enhancement script
 
 
-def test_patient_pages_use_few_queries(client, published, django_assert_max_num_queries):
+@pytest.fixture
+def published_with_figure(leaflet, editor, approver):
+    draft = factories.make_draft(leaflet=leaflet, author=editor, title="Milia: small white bumps")
+    add_figure(draft, user=editor, caption="Where they appear.")
+    services.version_submit(version=draft, user=editor)
+    return services.version_approve_and_publish(
+        version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver
+    )
+
+
+def test_patient_pages_use_few_queries(client, published_with_figure, django_assert_max_num_queries):
+    """Pages with a figure (clinic, version, signs, figures), the index and a search: at most 4 each."""
+    for address in ["/leaflets/milia-test/", "/leaflets/milia-test/v1/", "/leaflets/", "/leaflets/?q=milia"]:
+        with django_assert_max_num_queries(4):
+            response = client.get(address)
+        assert response.status_code == 200
+    page = client.get("/leaflets/milia-test/v1/").content.decode()
+    assert 'alt="Where milia appear on the face."' in page and "Milia: small white bumps" in page
+
+
+def test_a_retired_version_links_to_the_newer_one_in_few_queries(
+    client, published_with_figure, editor, other_approver, django_assert_max_num_queries
+):
+    factories.supersede(published_with_figure, editor=editor, approver=other_approver, title="Milia, newer")
     with django_assert_max_num_queries(4):
-        client.get("/leaflets/milia-test/")
-    with django_assert_max_num_queries(4):
-        client.get("/leaflets/milia-test/v1/")
-    with django_assert_max_num_queries(4):
-        client.get("/leaflets/")
+        old = client.get("/leaflets/milia-test/v1/")
+    text = old.content.decode()
+    assert old.status_code == 200 and "/leaflets/milia-test/v2/?lang=en" in text
+    assert "/leaflets/milia-test/v1/?lang=en" not in client.get("/leaflets/milia-test/v2/").content.decode()
 
 
 def test_the_page_language_is_the_versions_language(client, published):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -38,6 +39,8 @@ from education.models import (
 Status = LeafletVersion.Status
 MAX_VERSION_NUMBER = 2**31 - 1  # larger numbers cannot exist; refuse them before they reach the database
 MAX_ID = 2**63 - 1  # the largest primary key a database can hold
+
+logger = logging.getLogger(__name__)
 
 
 def parse_id(value: str | None) -> int | None:
@@ -153,7 +156,11 @@ def published_index_page(
     order = list(language_order) or [settings.LANGUAGE_CODE]
     key = _index_page_key(generation=filters.generation, words=words, topic=topic, language_order=order, page=page)
     cache = caches["default"]
-    found = cache.get(key)
+    try:
+        found = cache.get(key)
+    except Exception:  # the shared cache (Redis) is down: search the database, as without a cache
+        logger.warning("Index page cache unavailable; searching without it", exc_info=True)
+        cache, found = None, None
     if not isinstance(found, search.Page):
         found = search.search_page(
             words=words,
@@ -162,7 +169,11 @@ def published_index_page(
             offset=(page - 1) * INDEX_PAGE_SIZE,
             limit=INDEX_PAGE_SIZE,
         )
-        cache.set(key, found, INDEX_PAGE_CACHE_SECONDS)
+        if cache is not None:
+            try:
+                cache.set(key, found, INDEX_PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.warning("Index page cache unavailable; result not kept", exc_info=True)
     fetched = LeafletVersion.objects.filter(pk__in=found.ids, status=Status.PUBLISHED).select_related("leaflet")
     by_id = {version.pk: version for version in fetched} if found.ids else {}
     versions = [by_id[pk] for pk in found.ids if pk in by_id]

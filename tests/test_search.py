@@ -222,3 +222,18 @@ def test_a_topic_change_shows_in_a_cached_filter_at_once(library, approver):
 def test_the_generation_follows_the_page_cache(library):
     library("one", "One")
     assert search.topics_and_languages().generation == selectors.public_content_generation()
+
+
+def test_a_shared_cache_that_is_down_only_makes_the_search_slower(library, monkeypatch, caplog):
+    """The cache of result pages is an optimisation: with Redis down the index still answers, from the database."""
+    from django.core.cache import caches
+
+    library("infection", "Signs of infection")
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(caches["default"], "get", down)
+    monkeypatch.setattr(caches["default"], "set", down)
+    assert found("infected") == ["Signs of infection"]
+    assert "Index page cache unavailable" in caplog.text

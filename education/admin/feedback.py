@@ -7,26 +7,18 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy, ngettext
 
 from education import services
+from education.admin.records import ReadOnlyAdmin
 from education.models import PatientFeedback
 
 
 @admin.register(PatientFeedback)
-class PatientFeedbackAdmin(admin.ModelAdmin):
+class PatientFeedbackAdmin(ReadOnlyAdmin):
     list_display = ["day", "version", "language", "helpful", "comment"]
     list_filter = ["helpful", "language", "day"]
     search_fields = ["comment", "version__title", "version__leaflet__slug"]
     list_select_related = ["version__leaflet"]
     date_hierarchy = "day"
     actions = ["remove_comments"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=gettext_lazy("Remove the comments of the selected answers (the answers stay counted)"))
     def remove_comments(self, request, queryset):

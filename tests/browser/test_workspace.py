@@ -20,14 +20,25 @@ def no_axe_violations(page) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
-def staff(browser, live_server, username):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, bypass_csp=True)
-    page = context.new_page()
-    login(page, live_server, username)
-    return page
+@pytest.fixture
+def staff(browser, live_server):
+    """Sign a member of staff in, in a browser context of their own; every context is closed before the live
+    server stops, so no late request from an open page (a lazy image, a reading-grade call) outlives it."""
+    contexts = []
+
+    def signed_in(username):
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, bypass_csp=True)
+        contexts.append(context)
+        page = context.new_page()
+        login(page, live_server, username)
+        return page
+
+    yield signed_in
+    for context in contexts:
+        context.close()
 
 
-def test_the_review_loop_runs_from_the_staff_home(browser, live_server, demo, settings):
+def test_the_review_loop_runs_from_the_staff_home(staff, live_server, demo, settings):
     settings.SITE_URL = live_server.url
     users = get_user_model().objects
     for name in ("editor", "clinician"):
@@ -38,7 +49,7 @@ def test_the_review_loop_runs_from_the_staff_home(browser, live_server, demo, se
     factories.edit(draft, user=editor, summary="Milia are tiny white bumps. They are harmless.", change_note="Clearer.")
     mail.outbox.clear()
 
-    writer = staff(browser, live_server, "editor")
+    writer = staff("editor")
     writer.goto(f"{live_server.url}/admin/education/leafletversion/{draft.pk}/change/")
     writer.fill("#id_workflow_comment", "I made the summary shorter.")
     writer.click("button[name=_submit_for_review]")
@@ -46,7 +57,7 @@ def test_the_review_loop_runs_from_the_staff_home(browser, live_server, demo, se
     assert "Submitted for clinical review." in writer.content()
     assert any(message.to == ["clinician@clinic.example"] for message in mail.outbox)
 
-    approver = staff(browser, live_server, "clinician")
+    approver = staff("clinician")
     approver.click("text=Staff home")
     approver.wait_for_url(f"{live_server.url}/staff/")
     waiting = approver.locator("#waiting-for-review")

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from education.models import AuditEvent, LeafletVersion
+from education.models import AuditEvent, LeafletVersion, Notification
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +94,18 @@ def test_demo_publishes_the_starter_leaflets_and_is_idempotent(settings, client)
     # The leaflets' owner has an address (a reserved domain), so review reminders have someone to write to.
     owners = {version.leaflet.owner.email for version in published}
     assert owners == {"editor@example.org"}
+
+
+def test_the_demo_setting_itself_up_is_not_news_on_the_staff_home(settings, editor):
+    """Its own submissions and approvals leave no unread notification; later, real ones stay unread when the
+    demo runs again."""
+    settings.DEBUG = True
+    run("demo", password="demo-pass-123")
+    assert Notification.objects.filter(version__leaflet__slug__in=STARTER_SLUGS).exists()
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+    real = factories.make_in_review(author=editor)  # tells the demo's clinician, among the approvers
+    run("demo", password="demo-pass-123")
+    assert Notification.objects.filter(version=real, recipient__username="clinician", read_at__isnull=True).exists()
 
 
 def test_demo_prints_a_generated_password_when_none_is_given(settings, client):

@@ -5,10 +5,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from clinic.models import Clinic
 from education import services
-from education.models import LeafletVersion
+from education.models import LeafletVersion, Notification
 
 DEMO_CLINIC = {
     "slug": "riverside-skin-demo",
@@ -53,12 +54,18 @@ class Command(BaseCommand):
         password = options["password"] or secrets.token_urlsafe(12)
         if len(password) < 8:
             raise CommandError("Use a demo password of at least 8 characters.")
+        started = timezone.now()
         with transaction.atomic():
             clinic = self._clinic()
             users = self._users(password)
             services.starter_leaflets_load(author=users["editor"])
             services.starter_codes_apply(user=users["editor"])
             published = self._publish(approver=users["clinician"])
+            # Setting the demo up is nobody's waiting work: its own submissions and approvals are not news on the
+            # demo users' staff home (they stay in the history; only these new notifications are marked read).
+            made_now = Notification.objects.filter(created_at__gte=started).values_list("pk", flat=True)
+            for user in users.values():
+                services.notifications_mark_read(user=user, ids=list(made_now))
         self.stdout.write(f"Demo clinic: {clinic.name}")
         for version in published:
             self.stdout.write(f"Published {version.leaflet.slug} v{version.number} ({version.language}).")

@@ -20,7 +20,10 @@
   let typed = false;
   let leaving = false;
   // The rich-text editor rewrites its textarea once when it starts: take the reference copy after that.
-  window.setTimeout(() => { saved = snapshot(); }, 700);
+  window.setTimeout(() => {
+    saved = snapshot();
+    document.body.dataset.unsavedReference = "taken"; // the browser tests type only after this
+  }, 700);
   form.addEventListener("input", () => { typed = true; });
   form.addEventListener("change", () => { typed = true; });
   const unsaved = () => typed && saved !== null && snapshot() !== saved;

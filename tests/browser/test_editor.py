@@ -36,6 +36,8 @@ def test_an_editor_creates_writes_and_submits_a_leaflet_without_losing_a_word(br
     assert editable.get_attribute("spellcheck") == "true" and editable.get_attribute("lang") == "en"
     assert page.locator(".heading-label").inner_text() == "Heading"
     assert editable.bounding_box()["height"] > 300
+    # The unsaved-changes check compares with a copy taken once the rich-text editor has started (0.7 s).
+    page.wait_for_selector("body[data-unsaved-reference=taken]")
 
     page.fill("#id_title", "Head lice: what to do")
     page.fill("#id_summary", "How to find and treat head lice at home. For parents of school children.")
@@ -66,7 +68,10 @@ def test_an_editor_creates_writes_and_submits_a_leaflet_without_losing_a_word(br
 
     page.on("dialog", stay)
     page.click("a.historylink")
-    page.wait_for_timeout(500)
+    for _ in range(50):  # up to 5 s on a busy machine
+        if dialogs:
+            break
+        page.wait_for_timeout(100)
     assert dialogs == ["beforeunload"]
     assert page.input_value("#id_title") == "Head lice: what to do"
     page.remove_listener("dialog", stay)

@@ -6,6 +6,7 @@ never change, and an open draft (someone's work in progress) is never overwritte
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from django.db import transaction
 
 from clinic.text import without_bidi_controls
 from education.content import sanitise_body
-from education.figures import prepare_upload
+from education.figures import PreparedFigure, prepare_upload
 from education.models import Leaflet, LeafletVersion
 from education.services.codes import CodeData, leaflet_codes_set
 from education.services.drafts import HelpSignData, version_create_draft, version_edit_draft
@@ -139,15 +140,21 @@ def _offer(*, leaflet: Leaflet, author, language: str, content: dict, source) ->
     return StarterOutcome(leaflet.slug, language, "offered", version)
 
 
-def _add_starter_figure(draft: LeafletVersion, *, author, figure: dict) -> LeafletVersion:
-    """Add one bundled picture to a starter draft, checked and re-encoded as an upload is."""
-    path = STARTER_FIGURES_DIR / figure["file"]
+@functools.lru_cache(maxsize=8)
+def _prepared_starter_figure(path: Path) -> PreparedFigure:
+    """A bundled picture, checked and re-encoded as an upload is. The files ship with the code and the
+    encoding is deterministic, so each is prepared once per process (most of the demo's time otherwise: each
+    picture is used in English and French, and tests load the demo many times)."""
     with path.open("rb") as file:
-        picture = prepare_upload(File(file, name=path.name))
+        return prepare_upload(File(file, name=path.name))
+
+
+def _add_starter_figure(draft: LeafletVersion, *, author, figure: dict) -> LeafletVersion:
+    """Add one bundled picture to a starter draft."""
     figure_add(
         version=draft,
         user=author,
-        picture=picture,
+        picture=_prepared_starter_figure(STARTER_FIGURES_DIR / figure["file"]),
         alt_text=figure["alt"],
         caption=figure.get("caption", ""),
         after_heading=figure.get("after_heading", ""),

@@ -107,9 +107,19 @@ def demo(transactional_db, settings):
     """The demo clinic, users and published starter leaflets, as `make run` shows them."""
     from django.core.management import call_command
 
+    from education import signals
+
     _ensure_staff_groups()
     settings.DEBUG = True
-    call_command("demo", password="demo-pass-123", stdout=io.StringIO())
+    # Here the commits are real, so each publish would store its handout at once (six renders, most of this
+    # fixture's time); no browser test reads a stored handout, and a handout asked for is rendered then.
+    signals.version_published.disconnect(dispatch_uid="prerender-handout")
+    try:
+        call_command("demo", password="demo-pass-123", stdout=io.StringIO())
+    finally:
+        from education import jobs
+
+        signals.version_published.connect(jobs.prerender_published_handout, dispatch_uid="prerender-handout")
     settings.DEBUG = False
     yield
     # Browser tests need a real (transactional) database, which Django empties after each test by

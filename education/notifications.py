@@ -18,7 +18,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from education import jobs
 from education.models import Notification, StaffProfile
+from education.services.errors import EmailNotSent
 
 logger = logging.getLogger(__name__)
 Kind = Notification.Kind
@@ -97,5 +99,9 @@ def deliver(*, notification_id: int) -> bool:
             emailed_at=None, email_failed=(str(error) or error.__class__.__name__)[:200]
         )
         logger.warning("Notification %s not emailed: %s", notification_id, error.__class__.__name__)
+        if jobs.can_retry():  # the job fails, so the queue tries it again later (education.jobs.RETRY_DELAYS)
+            raise EmailNotSent(
+                _("The notification email could not be sent just now; it will be tried again.")
+            ) from error
         return False
     return True

@@ -3,6 +3,7 @@ falling due; each email is sent once, after the commit, in the recipient's langu
 act on and names no patient."""
 
 import datetime
+import smtplib
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -189,6 +190,25 @@ def test_a_failed_email_gives_the_claim_back_for_a_retry(people, draft, editor, 
     mail.outbox.clear()
     assert notifications.deliver(notification_id=note.pk) is True
     assert len(mail.outbox) == 1
+
+
+def test_with_a_queue_that_retries_a_failed_email_fails_the_job_so_it_is_tried_again(
+    people, draft, editor, monkeypatch
+):
+    from education import jobs
+
+    services.version_submit(version=draft, user=editor)
+    note = Notification.objects.get(recipient__username="claire")
+
+    def refuse(self, *args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    monkeypatch.setattr(jobs, "can_retry", lambda: True)
+    with pytest.raises(services.EmailNotSent):
+        notifications.deliver(notification_id=note.pk)
+    note.refresh_from_db()
+    assert note.emailed_at is None and note.email_failed == "gone"
 
 
 def test_an_unknown_notification_or_one_without_an_address_sends_nothing(people, draft, editor):

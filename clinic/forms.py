@@ -1,4 +1,3 @@
-import errno
 import logging
 
 from django import forms
@@ -11,11 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.images import sanitise_logo
 from clinic.models import MAX_ADVICE_CHARS, Clinic
+from clinic.storage import STORAGE_ERRORS, storage_failure_message
 
 logger = logging.getLogger(__name__)
-
-STORAGE_FULL = _("The file could not be saved: the server's storage is full. Nothing was changed.")
-STORAGE_REFUSED = _("The file could not be saved: the server's storage did not accept it. Nothing was changed.")
 
 
 def clinic_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
@@ -101,10 +98,10 @@ class ClinicAdminForm(forms.ModelForm):
             return
         try:
             logo.save(logo.name, logo.file, save=False)
-        except OSError as error:
+        except STORAGE_ERRORS as error:
             # The file's name and the error, never its content. The storage left no partial file.
             logger.error("Could not store the logo %r of clinic %r: %s", logo.name, self.instance.slug, error)
-            self.add_error("logo", STORAGE_FULL if error.errno in (errno.ENOSPC, errno.EDQUOT) else STORAGE_REFUSED)
+            self.add_error("logo", storage_failure_message(error))
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

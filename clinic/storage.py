@@ -18,8 +18,35 @@ import secrets
 from django.core.files.storage import FileSystemStorage
 from django.utils._os import safe_makedirs
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
+
+STORAGE_FULL = _("The file could not be saved: the server's storage is full. Nothing was changed.")
+STORAGE_REFUSED = _("The file could not be saved: the server's storage did not accept it. Nothing was changed.")
+
+
+def _storage_errors() -> tuple[type[Exception], ...]:
+    errors: list[type[Exception]] = [OSError]  # the local disk (full, read-only, I/O error)
+    try:  # S3 (django-storages): botocore's own errors, which are not OSErrors
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # pragma: no cover - botocore is in requirements.txt
+        pass
+    else:
+        errors += [BotoCoreError, ClientError]
+    return tuple(errors)
+
+
+# What saving to the media storage raises when the storage itself fails, whichever storage is configured.
+STORAGE_ERRORS = _storage_errors()
+
+
+def storage_failure_message(error: Exception):
+    """What to tell the person whose file could not be stored (never the file's content)."""
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return STORAGE_FULL
+    return STORAGE_REFUSED
+
 
 TEMPORARY_PREFIX = ".tmp-"
 

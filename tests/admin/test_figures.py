@@ -1,5 +1,7 @@
 """The figures page of a version in the admin (education/admin/views/figures.py)."""
 
+import errno
+
 import pytest
 from django.urls import reverse
 
@@ -137,3 +139,14 @@ def test_the_page_offers_the_body_headings_and_warns_when_a_figures_heading_is_g
     factories.edit(draft, user=editor, body="<h2>Renamed</h2><p>Text.</p>")
     text = page(client.get(figures_url(draft)))
     assert 'The body has no heading "What is this?" (any more)' in text
+
+
+@pytest.mark.parametrize(("code", "message"), [(errno.ENOSPC, "storage is full"), (errno.EIO, "did not accept it")])
+def test_a_storage_failure_keeps_the_typed_text_and_adds_nothing(client, draft, editor, media_disk, code, message):
+    client.force_login(editor)
+    media_disk.fail_with = code  # ENOSPC, EIO: while the picture's files are being stored
+    response = client.post(figures_url(draft), add_data(draft, alt_text="Milia on the eyelids."))
+    assert response.status_code == 200
+    html = page(response)
+    assert message in html and 'value="Milia on the eyelids."' in html
+    assert not reload(draft).figures.exists()

@@ -3,17 +3,22 @@ editors (through education.services.figures); any other version shows them read-
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from clinic.storage import STORAGE_ERRORS, storage_failure_message
 from education import services
 from education.admin.common import not_permitted_as_403, page_context, viewable_version
 from education.content import body_headings, heading_found
 from education.forms import FigureAddForm, FigureForm
 from education.models import LeafletVersion
+
+logger = logging.getLogger(__name__)
 
 
 def figures_view(request, pk, *, model_admin):
@@ -32,17 +37,22 @@ def figures_view(request, pk, *, model_admin):
                     add_form = FigureAddForm(request.POST, request.FILES)
                     if add_form.is_valid():
                         data = add_form.cleaned_data
-                        services.figure_add(
-                            version=version,
-                            user=request.user,
-                            picture=data["picture"],
-                            alt_text=data["alt_text"],
-                            caption=data["caption"],
-                            after_heading=data["after_heading"],
-                            expected_revision=data["seen_revision"],
-                        )
-                        messages.success(request, _("Figure added."))
-                        return HttpResponseRedirect(here)
+                        try:
+                            services.figure_add(
+                                version=version,
+                                user=request.user,
+                                picture=data["picture"],
+                                alt_text=data["alt_text"],
+                                caption=data["caption"],
+                                after_heading=data["after_heading"],
+                                expected_revision=data["seen_revision"],
+                            )
+                        except STORAGE_ERRORS as error:  # the form comes back with what was typed
+                            logger.error("Could not store a figure of version %s: %s", version.pk, error)
+                            add_form.add_error("picture", storage_failure_message(error))
+                        else:
+                            messages.success(request, _("Figure added."))
+                            return HttpResponseRedirect(here)
                 elif action in ("change", "remove"):
                     figure = version.figures.filter(pk=_int(request.POST.get("figure"))).first()
                     if figure is None:

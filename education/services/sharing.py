@@ -36,6 +36,8 @@ from education.services.permissions import can_share, require
 logger = logging.getLogger(__name__)
 Status = LeafletVersion.Status
 SHARE_EMAIL_TIMEOUT_SECONDS = 10  # unless EMAIL_TIMEOUT says otherwise
+# A claim held this long belongs to a worker that died while sending: a send gives up after the timeout above.
+STUCK_CLAIM_MINUTES = 30
 
 
 def _already_sent() -> str:
@@ -221,7 +223,8 @@ def deliver_share_email(*, share_email_id: int) -> None:
     nothing (a retry, a second worker, the same job run twice). A mail server that refuses or cannot be reached
     frees the claim and raises, so the job is tried again later; after the last attempt (or at once when the
     jobs backend cannot retry) the link is revoked and the message erased. A worker that dies while sending
-    leaves the claim in place: that email is never sent twice, at the price of perhaps not at all."""
+    leaves the claim in place: that email is never sent twice, at the price of perhaps not at all
+    (share_emails_give_up_stuck later erases its address)."""
     now = timezone.now()
     claimed = ShareEmail.objects.filter(
         pk=share_email_id, claimed_at__isnull=True, sent_at__isnull=True, given_up_at__isnull=True
@@ -254,6 +257,27 @@ def deliver_share_email(*, share_email_id: int) -> None:
             share_link=link,
         )  # fmt: skip
     logger.info("Share email %s sent for share link %s", share_email_id, link.pk)
+
+
+def share_emails_give_up_stuck(*, now: datetime.datetime | None = None) -> int:
+    """Give up the share emails whose worker died while sending them (claimed over STUCK_CLAIM_MINUTES ago,
+    neither sent nor given up), so no patient's address waits sealed in the database for ever. Nothing is
+    sent: the email may have gone just before the worker died, and an email never goes twice. For the same
+    reason the link stays as it is (the patient may hold it); no handout is recorded, since it is not known
+    to have been sent. Returns how many were given up. `manage.py give_up_stuck_share_emails` runs it."""
+    now = now or timezone.now()
+    stuck = ShareEmail.objects.filter(
+        claimed_at__lt=now - datetime.timedelta(minutes=STUCK_CLAIM_MINUTES),
+        sent_at__isnull=True,
+        given_up_at__isnull=True,
+    )
+    given_up = 0
+    for pk in stuck.values_list("pk", flat=True):
+        # The same conditions again in the UPDATE: a row sent or given up meanwhile is left alone.
+        if stuck.filter(pk=pk).update(sealed="", given_up_at=now):
+            logger.warning("Share email %s given up: its worker stopped while sending (it may have gone)", pk)
+            given_up += 1
+    return given_up
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 database before sending, so an email never goes twice; retried when the mail server fails; the address erased
 once done."""
 
+import datetime
 import smtplib
 
 import pytest
@@ -129,3 +130,29 @@ def test_a_sent_email_stays_sent_even_against_raw_updates(queued, change):
         ShareEmail.objects.filter(pk=queued.pk).update(**change)
     deliver(queued)
     assert len(mail.outbox) == 1
+
+
+def test_an_email_whose_worker_died_while_sending_is_given_up_and_its_address_erased(queued, editor, published):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    long_ago = timezone.now() - datetime.timedelta(minutes=sharing.STUCK_CLAIM_MINUTES + 1)
+    ShareEmail.objects.filter(pk=queued.pk).update(claimed_at=long_ago, attempts=1)  # then the worker died
+    clinic = queued.share_link.clinic
+    services.share_with_patient(version=published, clinic=clinic, user=editor, channel="email", email="b@example.org")
+    in_hand = ShareEmail.objects.exclude(pk=queued.pk).get()
+    ShareEmail.objects.filter(pk=in_hand.pk).update(claimed_at=timezone.now())  # being sent right now
+    out = StringIO()
+
+    call_command("give_up_stuck_share_emails", stdout=out)
+    call_command("give_up_stuck_share_emails", stdout=out)  # again: nothing more
+
+    assert out.getvalue().splitlines() == ["1 stuck share email(s) given up.", "0 stuck share email(s) given up."]
+    queued.refresh_from_db()
+    in_hand.refresh_from_db()
+    assert queued.sealed == "" and queued.given_up_at is not None and queued.sent_at is None
+    assert in_hand.sealed and in_hand.given_up_at is None
+    assert queued.share_link.revoked_at is None  # the patient may hold it: the email may have gone
+    deliver(queued)  # a late retry of its job sends nothing
+    assert not mail.outbox and not Handout.objects.exists()

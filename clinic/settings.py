@@ -330,7 +330,8 @@ CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but a Redis that cannot be reached is a cache miss, never a 500 (clinic/cache.py)
+            "BACKEND": "clinic.cache.ForgivingRedisCache",
             "LOCATION": CACHE_URL,
             # A Redis that stops answering must not hold a patient's page for long (seconds).
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

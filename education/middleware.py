@@ -3,6 +3,7 @@ pages for patients."""
 
 import functools
 import hashlib
+import logging
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -11,8 +12,11 @@ from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, get_urlconf, reverse
 
+from clinic.cache import CacheUnavailable
 from clinic.otp import is_verified, two_factor_required
 from education import selectors, services
+
+logger = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=8)
@@ -89,11 +93,20 @@ def forget_stale_pages(**kwargs) -> None:
     """Receiver of version_withdrawn: no copy kept for a database outage is served any more (a new epoch in
     the stale keys), so a withdrawn version's page cannot come back while the database is down."""
     cache = caches["default"]
-    if not cache.add(STALE_EPOCH_KEY, 1, timeout=None):
-        try:
-            cache.incr(STALE_EPOCH_KEY)
-        except ValueError:  # expired or evicted between add and incr
-            cache.set(STALE_EPOCH_KEY, 1, timeout=None)
+    try:
+        if not cache.add(STALE_EPOCH_KEY, 1, timeout=None):
+            try:
+                cache.incr(STALE_EPOCH_KEY)
+            except ValueError:  # expired or evicted between add and incr
+                cache.set(STALE_EPOCH_KEY, 1, timeout=None)
+    except CacheUnavailable:
+        # The withdrawal stands (it is in the database, and fresh pages are built from it); only the copies
+        # kept for a database outage could not be retired. Say what to do, loudly.
+        logger.error(
+            "A version was withdrawn while the cache was unreachable: clear the cache once it is back "
+            "(manage.py shell -c 'from django.core.cache import cache; cache.clear()'), so no copy of the "
+            "withdrawn page is served during a later database outage"
+        )
 
 
 class PublicPageCacheMiddleware:

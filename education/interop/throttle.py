@@ -13,6 +13,7 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 
+from clinic.cache import CacheUnavailable
 from clinic.security import client_ip_address
 
 
@@ -31,6 +32,8 @@ def over_limit(request) -> int | None:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=61)
+        return None
+    except CacheUnavailable:  # nothing to count with: answer (read-only public data) rather than refuse all
         return None
     if count > limit:
         return 60 - now % 60 or 1

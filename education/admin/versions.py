@@ -253,7 +253,7 @@ class LeafletVersionAdmin(admin.ModelAdmin):
                 signs.append(services.HelpSignData(urgency=data.get("urgency", ""), text=data.get("text", "")))
         cleaned = form.cleaned_data
         request._removed_from_body = getattr(form, "removed_from_body", [])
-        services.version_edit_draft(
+        saved = services.version_edit_draft(
             version=form.instance,
             user=request.user,
             expected_revision=cleaned["seen_revision"],
@@ -264,6 +264,7 @@ class LeafletVersionAdmin(admin.ModelAdmin):
             change_note=cleaned["change_note"],
             help_signs=signs,
         )
+        request._saved_revision = saved.revision  # what this user saw last: "then submit" submits only that
 
     # Buttons of the draft editor that act on the version once the form is saved: the text on screen is saved
     # first (or, if it cannot be, nothing is submitted and the form comes back with the errors).
@@ -288,6 +289,8 @@ class LeafletVersionAdmin(admin.ModelAdmin):
                 return HttpResponseRedirect(request.path)
             note = request.POST.get("workflow_comment", "")
             kwargs = {}
+            if action == "submit":  # nobody else's save may slip in between this save and the submission
+                kwargs["expected_revision"] = getattr(request, "_saved_revision", None)
             if action == "submit" and request.POST.get("reviewer", "").strip():
                 kwargs["reviewer"] = (
                     get_user_model().objects.filter(pk=selectors.parse_id(request.POST["reviewer"].strip())).first()
@@ -362,11 +365,12 @@ class LeafletVersionAdmin(admin.ModelAdmin):
                 "sent_back_content": sent_back is not None and isinstance(sent_back.content, dict),
                 "approval_statement": services.approval_statement(),
                 # Who can be named as the reviewer when submitting: approvers who did not write or edit it.
-                "reviewers": [
-                    user
-                    for user in services.clinical_approvers().order_by("first_name", "username")
-                    if not services.is_contributor(version=version, user=user)
-                ]
+                "reviewers": list(
+                    services.clinical_approvers()
+                    .exclude(pk=version.created_by_id)
+                    .exclude(pk__in=version.contributors.values("user_id"))
+                    .order_by("first_name", "username")
+                )
                 if version.status == Status.DRAFT
                 else [],
             }

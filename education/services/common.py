@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext as _
+
 from education.content import content_fingerprint
 from education.models import AuditEvent, Leaflet, LeafletVersion, VersionContributor
+from education.services.errors import StaleEdit
 
 
 def lock_version(version: LeafletVersion) -> LeafletVersion:
     """Lock the leaflet row (serialises every workflow change of one leaflet), then re-read the version."""
     Leaflet.objects.select_for_update().get(pk=version.leaflet_id)
     return LeafletVersion.objects.select_related("leaflet").get(pk=version.pk)
+
+
+def require_revision(version: LeafletVersion, expected_revision: int | None) -> None:
+    """StaleEdit unless the draft (read under lock_version) is still at the revision the user's page showed;
+    None means the caller has no page to compare (a command, the starter loader)."""
+    if expected_revision is not None and version.revision != expected_revision:
+        raise StaleEdit(
+            _("Someone saved this draft after you opened it. Reload the page to see their changes, then edit again.")
+        )
 
 
 def record_event(

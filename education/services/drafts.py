@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from clinic.text import without_bidi_controls
 from education.content import MAX_LIST_DEPTH, list_depth, sanitise_body
 from education.models import AuditEvent, HelpSign, Leaflet, LeafletVersion, VersionContributor
-from education.services.common import fingerprint, lock_version, note_contributor, record_event
-from education.services.errors import StaleEdit, WorkflowError
+from education.services.common import fingerprint, lock_version, note_contributor, record_event, require_revision
+from education.services.errors import WorkflowError
 from education.services.figures import copy_figures
 from education.services.permissions import can_edit, require
 
@@ -158,10 +158,7 @@ def version_edit_draft(
         raise WorkflowError(
             _("Only drafts can be edited; this version is %(status)s.") % {"status": version.get_status_display()}
         )
-    if version.revision != expected_revision:
-        raise StaleEdit(
-            _("Someone saved this draft after you opened it. Reload the page to see their changes, then edit again.")
-        )
+    require_revision(version, expected_revision)
     body = sanitise_body(body)
     if len(body) > settings.LEAFLET_MAX_BODY_CHARS:
         raise WorkflowError(

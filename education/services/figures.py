@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from clinic.text import without_bidi_controls
 from education.figures import PreparedFigure
 from education.models import AuditEvent, LeafletVersion, VersionFigure
-from education.services.common import fingerprint, lock_version, note_contributor, record_event
-from education.services.errors import StaleEdit, WorkflowError
+from education.services.common import fingerprint, lock_version, note_contributor, record_event, require_revision
+from education.services.errors import WorkflowError
 from education.services.permissions import can_edit, require
 
 Status = LeafletVersion.Status
@@ -52,10 +52,7 @@ def _open_draft(version: LeafletVersion, user: AbstractBaseUser, expected_revisi
         raise WorkflowError(
             _("Only drafts can be edited; this version is %(status)s.") % {"status": version.get_status_display()}
         )
-    if expected_revision is not None and version.revision != expected_revision:
-        raise StaleEdit(
-            _("Someone saved this draft after you opened it. Reload the page to see their changes, then edit again.")
-        )
+    require_revision(version, expected_revision)
     return version
 
 

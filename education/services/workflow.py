@@ -16,7 +16,7 @@ from education import search, signals
 from education.content import content_data
 from education.models import AuditEvent, LeafletVersion, ReviewRequest
 from education.services import notifications
-from education.services.common import add_months, fingerprint, lock_version, record_event
+from education.services.common import add_months, fingerprint, lock_version, record_event, require_revision
 from education.services.drafts import CHANGE_NOTE_PROMPT
 from education.services.errors import NotPermitted, StaleApproval, WorkflowError
 from education.services.figures import figures_missing_alt
@@ -27,10 +27,16 @@ Status = LeafletVersion.Status
 
 @transaction.atomic
 def version_submit(
-    *, version: LeafletVersion, user: AbstractBaseUser, comment: str = "", reviewer: AbstractBaseUser | None = None
+    *,
+    version: LeafletVersion,
+    user: AbstractBaseUser,
+    comment: str = "",
+    reviewer: AbstractBaseUser | None = None,
+    expected_revision: int | None = None,
 ) -> LeafletVersion:
     """Hand a draft to the clinical approvers, or to one named `reviewer` (it comes first in their queue and
-    only they are told); each is notified once the submission commits."""
+    only they are told); each is notified once the submission commits. With `expected_revision` (the draft's
+    revision on the user's page), refused if anyone saved the draft since: nobody submits text they have not seen."""
     require(can_submit(user), _("You may not submit drafts for review."))
     if reviewer is not None:
         if not can_approve(reviewer):
@@ -40,6 +46,7 @@ def version_submit(
     version = lock_version(version)
     if version.status != Status.DRAFT:
         raise WorkflowError(_("Only a draft can be submitted for review."))
+    require_revision(version, expected_revision)
     problems = []
     if not version.summary.strip():
         problems.append(_("a summary"))
@@ -159,11 +166,16 @@ def version_approve_and_publish(
 
 
 @transaction.atomic
-def version_discard(*, version: LeafletVersion, user: AbstractBaseUser, comment: str = "") -> LeafletVersion:
-    """Abandon a draft or a version in review. The row and its history stay."""
+def version_discard(
+    *, version: LeafletVersion, user: AbstractBaseUser, comment: str = "", expected_revision: int | None = None
+) -> LeafletVersion:
+    """Abandon a draft or a version in review. The row and its history stay. With `expected_revision`, a draft
+    saved again since the user's page was drawn is refused (they would discard work they have not seen)."""
     version = lock_version(version)
     if version.status not in LeafletVersion.OPEN_STATUSES:
         raise WorkflowError(_("Only a draft or a version in review can be discarded."))
+    if version.status == Status.DRAFT:
+        require_revision(version, expected_revision)
     require(
         may_discard(version=version, user=user),
         _("Only the draft's authors or a clinical approver can discard it."),

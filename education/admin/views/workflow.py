@@ -129,6 +129,9 @@ def workflow_view(request, pk, action, *, model_admin):
         if action == "approve":
             kwargs["content_hash"] = request.POST.get("content_hash", "")[:64]
             kwargs["attested"] = request.POST.get("attest") == "yes"
+        if action in ("submit", "discard") and version.status == LeafletVersion.Status.DRAFT:
+            # Checked again under the service's lock: a save that lands after the check above is refused too.
+            kwargs["expected_revision"] = selectors.parse_id(seen)
         if action == "submit" and request.POST.get("reviewer", "").strip():
             reviewer = get_user_model().objects.filter(pk=selectors.parse_id(request.POST["reviewer"].strip())).first()
             if reviewer is None:

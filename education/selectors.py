@@ -251,7 +251,8 @@ def leaflets_for_admin() -> QuerySet[Leaflet]:
     return Leaflet.objects.annotate(
         published_number=Subquery(published.values("number")[:1]),
         published_title=Subquery(published.values("title")[:1]),
-        published_review_due=Subquery(published.values("review_due")[:1]),
+        # the review date in force: a "reviewed, no change" renewal moves it on (with_effective_review_due)
+        published_review_due=Subquery(with_effective_review_due(published).values("effective_review_due")[:1]),
         open_status=Subquery(open_versions.values("status")[:1]),
         open_number=Subquery(open_versions.values("number")[:1]),
     )
@@ -589,21 +590,17 @@ def staff_home(*, user, today: datetime.date | None = None, limit: int = 10) -> 
         due_qs = due_qs.filter(Q(leaflet__owner=user) | orphan)
     else:
         due_qs = due_qs.filter(leaflet__owner=user)
-    due = list(due_qs)
+    due = list(due_qs[:limit])  # counted in the database: a clinic's whole library may be due
     for version in due:
         version.overdue = version.effective_review_due < today
 
     # Translations out of date: open or published translations whose source has a newer published version.
-    translations = [
-        v
-        for v in versions.filter(
-            translation_of__isnull=False, status__in=(*LeafletVersion.OPEN_STATUSES, Status.PUBLISHED)
-        )
-        .select_related("translation_of")
+    translations_qs = (
+        versions.filter(translation_of__isnull=False, status__in=(*LeafletVersion.OPEN_STATUSES, Status.PUBLISHED))
         .with_translation_state()
-        .order_by("leaflet__name", "language")
-        if v.source_is_newer
-    ]
+        .filter(source_is_newer=True)
+    )
+    translations = list(translations_qs.select_related("translation_of").order_by("leaflet__name", "language")[:limit])
 
     notifications = list(
         Notification.objects.filter(recipient=user).select_related("version__leaflet", "actor")[:limit]
@@ -615,10 +612,10 @@ def staff_home(*, user, today: datetime.date | None = None, limit: int = 10) -> 
         my_drafts_count=len(drafts),
         sent_back=sent_back[:limit],
         sent_back_count=len(sent_back),
-        due_for_review=due[:limit],
-        due_count=len(due),
-        translations_out_of_date=translations[:limit],
-        translations_count=len(translations),
+        due_for_review=due,
+        due_count=due_qs.count() if len(due) == limit else len(due),
+        translations_out_of_date=translations,
+        translations_count=translations_qs.count() if len(translations) == limit else len(translations),
         notifications=notifications,
         unread_count=Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
     )
@@ -685,7 +682,8 @@ def governance_register(*, today: datetime.date | None = None) -> list[RegisterR
             row.version = version
         elif version.status in LeafletVersion.OPEN_STATUSES and row.open_version is None:
             row.open_version = version
-    for leaflet in Leaflet.objects.select_related("owner").exclude(versions__isnull=False):
+    listed = {leaflet_id for leaflet_id, _language in rows}
+    for leaflet in Leaflet.objects.select_related("owner").exclude(pk__in=listed):  # no version, or all discarded
         rows[(leaflet.pk, "")] = RegisterRow(leaflet, "", None, None, "", 0)
     for row in rows.values():
         current = row.version or row.open_version

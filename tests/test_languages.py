@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from clinic.models import Clinic
-from education import languages, services
+from education import languages, selectors, services
 from education.models import LeafletVersion, ShareLink
 from tests import factories
 
@@ -190,6 +190,8 @@ def test_publishing_a_new_source_version_marks_translations_out_of_date(french, 
         version=second, content_hash=factories.shown_hash(second), attested=True, user=factories.make_approver()
     )
     assert french.newer_source().pk == second.pk
+    home = selectors.staff_home(user=other_approver)
+    assert [v.pk for v in home.translations_out_of_date] == [french.pk] and home.translations_count == 1
     client.force_login(other_approver)
     page = client.get(f"/admin/education/leafletversion/{french.pk}/change/").content.decode()
     assert "Translation out of date" in page

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from education.models import AuditEvent, LeafletVersion, ReviewRenewal
 from education.services.common import add_months, lock_version, record_event
 from education.services.errors import NotPermitted, WorkflowError
-from education.services.permissions import can_approve, require
+from education.services.permissions import can_approve, is_contributor, require
 
 Status = LeafletVersion.Status
 
@@ -38,7 +38,7 @@ def version_review_renew(
     version = lock_version(version)
     if version.status != Status.PUBLISHED or version.withdrawn_at is not None:
         raise WorkflowError(_("Only the published version of a leaflet can be reviewed without change."))
-    if version.created_by_id == user.pk or version.contributors.filter(user=user).exists():
+    if is_contributor(version=version, user=user):
         raise NotPermitted(_("You wrote or edited this version, so another clinician must review it."))
     if not attested:
         raise WorkflowError(_("Tick the statement to confirm you have reviewed this text."))

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from education import selectors
+from education import selectors, services
 from education.admin import LeafletAdmin
 from education.models import Leaflet
 from tests import factories
@@ -36,6 +36,27 @@ def test_changelist_marks_an_overdue_review(client, editor, approver, monkeypatc
 
     assert f'<strong class="overdue">OVERDUE since {date_format(old.review_due, "j M Y")}</strong>' in html
     assert changelist_names(client, "?review=overdue") == {"Old leaflet"}
+
+
+def test_a_review_without_change_takes_a_leaflet_off_the_overdue_list(client, editor, approver, monkeypatch):
+    three_years_ago = timezone.now() - datetime.timedelta(days=3 * 365)
+    with monkeypatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: three_years_ago)
+        old = factories.make_published(
+            author=editor, approver=approver, leaflet=factories.make_leaflet(user=editor, name="Renewed leaflet")
+        )
+    assert changelist_names(client_for(client, editor), "?review=overdue") == {"Renewed leaflet"}
+
+    renewal = services.version_review_renew(version=old, user=approver, attested=True, comment="Still current.")
+
+    assert changelist_names(client, "?review=overdue") == set()
+    html = page(client.get(reverse("admin:education_leaflet_changelist")))
+    assert "OVERDUE" not in html and renewal.review_due.isoformat() in html
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client
 
 
 def test_review_due_filter_and_display_with_a_chosen_today(published):

@@ -82,6 +82,19 @@ def test_due_for_review_lists_the_owners_leaflets_due_within_90_days(client, pub
     assert [v.pk for v in home.due_for_review] == [published.pk]
 
 
+def test_long_sections_show_the_first_few_and_count_them_all(editor, approver):
+    from education.models import Leaflet
+
+    due = [factories.make_published(author=editor, approver=approver) for _ in range(3)]
+    Leaflet.objects.filter(pk__in=[v.leaflet_id for v in due]).update(owner=editor)
+
+    home = selectors.staff_home(user=editor, today=due[0].review_due, limit=2)
+
+    assert len(home.due_for_review) == 2 and home.due_count == 3
+    assert [v.pk for v in home.due_for_review] == [v.pk for v in due[:2]]  # soonest first, then by name
+    assert selectors.staff_home(user=editor, today=due[0].review_due, limit=5).due_count == 3
+
+
 def test_marking_notifications_read(client, in_review, approver):
     client.force_login(approver)
     response = client.post(reverse("education:notifications_read"))
@@ -190,6 +203,18 @@ def test_the_register_lists_every_leaflet_and_exports_csv(client, published, app
     names = [row[0] for row in rows[1:]]
     assert published.leaflet.name in names
     assert '\'=HYPERLINK("http://evil")' in names  # never a formula
+
+
+def test_the_register_lists_a_leaflet_whose_only_draft_was_discarded(published, editor):
+
+    abandoned = factories.make_leaflet(user=editor, name="Abandoned idea")
+    draft = services.version_create_draft(leaflet=abandoned, user=editor)
+    services.version_discard(version=draft, user=editor)
+
+    rows = [(row.leaflet.name, row.language, row.version, row.open_version) for row in selectors.governance_register()]
+
+    assert ("Abandoned idea", "", None, None) in rows
+    assert [name for name, *_rest in rows].count(published.leaflet.name) == 1
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])

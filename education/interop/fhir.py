@@ -13,7 +13,6 @@ another resource (a patient's Condition, say), which a leaflet for everyone cann
 from __future__ import annotations
 
 import base64
-import datetime
 import hashlib
 import json
 import re
@@ -30,12 +29,11 @@ from django.views.decorators.http import require_safe
 from education import codes, selectors
 from education.interop import selectors as interop_selectors
 from education.interop import throttle
-from education.interop.params import BadParameter, clinic_slug, single
+from education.interop.params import LANGUAGE_TAG, BadParameter, clinic_slug, instant, single
 from education.models import LeafletVersion
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
-LANGUAGE_TOKEN = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?$")
 MAX_TOKENS = 20
 STATUS_OF = {LeafletVersion.Status.PUBLISHED: "current", LeafletVersion.Status.RETIRED: "superseded"}
 STATUS_SEARCH = {"current": [LeafletVersion.Status.PUBLISHED], "superseded": [LeafletVersion.Status.RETIRED]}
@@ -72,10 +70,6 @@ def _base() -> str:
     return settings.SITE_URL.rstrip("/") + reverse("interop:fhir_metadata").rsplit("metadata", 1)[0].rstrip("/")
 
 
-def _instant(value: datetime.datetime | None) -> str:
-    return (value or timezone.now()).astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 def _format_problem(request) -> HttpResponse | None:
     wanted = request.GET.get("_format", "")
     if wanted and wanted not in JSON_FORMATS:
@@ -102,7 +96,7 @@ def _pdf_facts(version: LeafletVersion, clinic) -> dict:
     if remembered is not None:
         return remembered
     try:
-        with default_storage.open(f"{pdf.CACHE_DIR}/v{version.pk}/{key}.pdf", "rb") as file:
+        with default_storage.open(pdf.stored_handout_name(key, [version]), "rb") as file:
             data = file.read()
     except (FileNotFoundError, OSError):
         data = b""
@@ -134,7 +128,7 @@ def document_reference(version: LeafletVersion, *, clinic, clinic_param: str) ->
                 "language": version.language,
                 "url": page,
                 "title": version.title,
-                "creation": _instant(version.published_at),
+                "creation": instant(version.published_at),
             },
         }
     ]
@@ -148,7 +142,7 @@ def document_reference(version: LeafletVersion, *, clinic, clinic_param: str) ->
                     "language": version.language,
                     "url": handout,
                     "title": version.title,
-                    "creation": _instant(version.published_at),
+                    "creation": instant(version.published_at),
                     **_pdf_facts(version, clinic),
                 },
             }
@@ -156,7 +150,7 @@ def document_reference(version: LeafletVersion, *, clinic, clinic_param: str) ->
     resource = {
         "resourceType": "DocumentReference",
         "id": str(version.pk),
-        "meta": {"lastUpdated": _instant(version.retired_at or version.published_at)},
+        "meta": {"lastUpdated": instant(version.retired_at or version.published_at)},
         "masterIdentifier": {"system": "urn:ietf:rfc:3986", "value": page},
         "status": status,
         "docStatus": "final",
@@ -164,7 +158,7 @@ def document_reference(version: LeafletVersion, *, clinic, clinic_param: str) ->
         if codings
         else {"text": "Patient education leaflet"},
         "category": [{"text": "Patient education"}],
-        "date": _instant(version.published_at),
+        "date": instant(version.published_at),
         "author": [{"display": _person(version.created_by, clinic_name)}],
         "authenticator": {"display": _person(version.approved_by, clinic_name)},
         "custodian": {"display": clinic_name},
@@ -211,7 +205,7 @@ def read_search(query) -> dict:
     value = single(query, "language")
     if value:
         wanted = [token.strip() for token in value.split(",")]
-        if len(wanted) > MAX_TOKENS or not all(LANGUAGE_TOKEN.fullmatch(token) for token in wanted):
+        if len(wanted) > MAX_TOKENS or not all(LANGUAGE_TAG.fullmatch(token) for token in wanted):
             raise BadParameter("language", "language codes such as en or fr")
         found["languages"] = [token.lower() for token in wanted]
     value = single(query, "status")

@@ -10,7 +10,6 @@ one leaflet matches.
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -20,7 +19,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -28,12 +27,11 @@ from django.views.decorators.http import require_safe
 from education import codes, languages, selectors
 from education.interop import selectors as interop_selectors
 from education.interop import throttle
-from education.interop.params import BadParameter, clinic_slug, single
+from education.interop.params import LANGUAGE_TAG, BadParameter, clinic_slug, instant, single
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CALLBACK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")  # a bare JavaScript name: nothing else runs
-LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?$")
 RESPONSE_TYPES = {"text/xml": "atom", "application/json": "json", "application/javascript": "jsonp"}
 RECIPIENTS = {"PAT", "PROV", "PAYOR"}
 # MedlinePlus Connect takes "sp" for Spanish; the ISO code is "es".
@@ -63,7 +61,7 @@ def read_query(query) -> InfobuttonQuery:
         raise BadParameter("mainSearchCriteria.v.c", codes.format_problem(system, code))
     display = single(query, "mainSearchCriteria.v.dn")
     asked = single(query, "informationRecipient.languageCode.c")
-    if asked and not LANGUAGE_CODE.fullmatch(asked):
+    if asked and not LANGUAGE_TAG.fullmatch(asked):
         raise BadParameter("informationRecipient.languageCode.c", "not a language code (en, fr, ...)")
     asked = LANGUAGE_ALIASES.get(asked.lower(), asked)
     kind = single(query, "knowledgeResponseType") or "text/xml"
@@ -127,11 +125,6 @@ def _page_url(version, query: InfobuttonQuery, *, absolute: bool) -> str:
     return settings.SITE_URL.rstrip("/") + url if absolute else url
 
 
-def _instant(value: datetime.datetime | None) -> str:
-    value = value or timezone.now()
-    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 _NOT_XML = re.compile(r"[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -159,7 +152,7 @@ def feed_data(request, query: InfobuttonQuery) -> dict:
                 "title": {"_value": _clean(version.title), "type": "text"},
                 "link": [{"title": _clean(version.title), "rel": "alternate", "type": "html", "href": url}],
                 "id": {"_value": url},
-                "updated": {"_value": _instant(version.published_at)},
+                "updated": {"_value": instant(version.published_at)},
                 "summary": {"_value": _clean(version.summary), "type": "text"},
             }
         )
@@ -175,7 +168,7 @@ def feed_data(request, query: InfobuttonQuery) -> dict:
                 "name": {"_value": _clean(clinic.name) if clinic else link_title},
                 "uri": {"_value": site},
             },
-            "updated": {"_value": _instant(updated)},
+            "updated": {"_value": instant(updated)},
             "category": [
                 {"scheme": "mainSearchCriteria.v.c", "term": query.code},
                 {"scheme": "mainSearchCriteria.v.cs", "term": query.system},

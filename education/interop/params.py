@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.http import QueryDict
+from django.utils import timezone
 
 MAX_VALUE_LENGTH = 200
 # Printable characters only: no control characters (not allowed in XML 1.0, nor wanted in logs).
 _PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]*$")
-SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")  # a clinic's or leaflet's address as asked for (checked before any query)
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?$")  # "fr", "en-GB", "fra": what record systems send
+
+
+def instant(value: datetime.datetime | None) -> str:
+    """A time in UTC to the second, as Atom and FHIR both write it: 2026-12-01T09:30:00Z (now when None)."""
+    return (value or timezone.now()).astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class BadParameter(ValueError):

@@ -29,6 +29,7 @@ _HOMES = {
     "handout_pdf": "cache",
     "is_cacheable": "cache",
     "prerender_published": "cache",
+    "stored_handout_name": "cache",
     "AssetRefused": "fetcher",
     "HandoutURLFetcher": "fetcher",
     "fetch_asset": "fetcher",

@@ -138,7 +138,7 @@ def handout_cache_key(*, versions: list[LeafletVersion], clinic: Clinic | None, 
 FAILURE_MEMORY_SECONDS = 120
 
 
-def _cache_name(key: str, versions: list[LeafletVersion]) -> str:
+def stored_handout_name(key: str, versions: list[LeafletVersion]) -> str:
     """Stored under a folder named by the versions it holds (handouts/v12-v15/<key>.pdf), so everything
     stored of a version can be found and deleted when it is withdrawn."""
     folder = "-".join(f"v{version.pk}" for version in versions)
@@ -216,7 +216,7 @@ def handout_pdf(*, versions: list[LeafletVersion], clinic: Clinic | None, option
     if not is_cacheable(versions=versions, options=options):
         return _render(versions=versions, clinic=clinic, options=options)[0]
     key = handout_cache_key(versions=versions, clinic=clinic, options=options)
-    name = _cache_name(key, versions)
+    name = stored_handout_name(key, versions)
     cached = _read_cached(name)
     if cached is not None:
         return cached

@@ -4,8 +4,6 @@ Only published content (and retired versions by their exact number or a share li
 public. Views fetch through selectors and write through services.
 """
 
-import re
-
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,16 +16,16 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from education import languages, pdf, selectors, services
 from education.handouts import BadHandoutQuery, handout_pdf_response, read_handout_query
+from education.interop.params import SLUG
 from education.middleware import VERSION_HEADER
 
-SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
 MAX_SEARCH_LENGTH = 100
 
 
 def _clinic_from_request(request):
     """The clinic named by ?clinic=<slug>, else the default. A malformed value is a bad request."""
     slug = request.GET.get("clinic", "")
-    if slug and not SLUG_PATTERN.match(slug):
+    if slug and not SLUG.match(slug):
         return None, HttpResponseBadRequest(_("That clinic name is not valid."))
     return selectors.clinic_for_page(slug=slug or None), None
 

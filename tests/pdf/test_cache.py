@@ -95,7 +95,7 @@ def test_a_failed_render_leaves_no_stored_file(leaflet_version, clinic, monkeypa
 def test_an_incomplete_stored_file_is_rendered_again(leaflet_version, clinic, render_count):
     data = render(leaflet_version, clinic)
     key = pdf.handout_cache_key(versions=[leaflet_version], clinic=clinic, options=pdf.HandoutOptions())
-    name = pdf_cache._cache_name(key, [leaflet_version])
+    name = pdf_cache.stored_handout_name(key, [leaflet_version])
     default_storage.delete(name)
     default_storage.save(name, ContentFile(data[: len(data) // 2]))
     assert render(leaflet_version, clinic) == data
@@ -116,7 +116,7 @@ def test_publication_renders_the_handout_once_the_transaction_commits(
     assert len(callbacks) == 3
     version = LeafletVersion.objects.get(pk=version.pk)
     key = pdf.handout_cache_key(versions=[version], clinic=clinic, options=pdf.HandoutOptions())
-    assert default_storage.exists(pdf_cache._cache_name(key, [version]))
+    assert default_storage.exists(pdf_cache.stored_handout_name(key, [version]))
 
 
 def test_a_failed_render_after_publication_never_undoes_the_publication(

@@ -33,16 +33,30 @@ _BARE_WEB_ADDRESS = re.compile(
 )
 
 
+# A "domain" ending in a file type is a file name typed as a link (`leaflet.pdf`, `aftercare.docx`): refused and
+# listed back, rather than sending patients to a web site that does not exist.
+FILE_NAME_ENDINGS = frozenset(
+    {"pdf", "doc", "docx", "odt", "rtf", "txt", "htm", "html", "xls", "xlsx", "csv", "ppt", "pptx", "jpg", "jpeg",
+     "png", "gif", "svg", "webp", "heic", "mp3", "mp4", "mov", "zip"}
+)  # fmt: skip
+
+
+def _names_a_file(address: str) -> bool:
+    host = re.split(r"[/?#:]", address, maxsplit=1)[0]
+    return host.rsplit(".", 1)[-1].lower() in FILE_NAME_ENDINGS
+
+
 def normalise_link(value: str) -> str | None:
     """The link a member of staff meant, or None when it cannot be kept.
 
     An allowed scheme is kept as it is; `www.nhs.uk/...` and bare domains (`nhs.uk/...`) become `https://`
-    addresses; anything else (relative or protocol-relative paths, `http:`, `javascript:`, `data:`) is None."""
+    addresses, unless what looks like a domain is a file name (`leaflet.pdf`); anything else (relative or
+    protocol-relative paths, `http:`, `javascript:`, `data:`) is None."""
     value = value.strip()
     scheme, colon, _rest = value.partition(":")
     if colon and scheme.lower() in ALLOWED_URL_SCHEMES:
         return value
-    if _BARE_WEB_ADDRESS.match(value):
+    if _BARE_WEB_ADDRESS.match(value) and not _names_a_file(value):
         return "https://" + value
     return None
 

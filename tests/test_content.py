@@ -155,7 +155,11 @@ def test_fingerprint_changes_with_any_visible_field():
         ("data:text/html,x", None),
         ("//evil.example/x", None),
         ("/relative/path", None),
-        ("leaflet.pdf", "https://leaflet.pdf"),  # looks like a domain: kept as one, and the editor sees it
+        ("leaflet.pdf", None),  # a file name, not a web site: refused and listed back
+        ("Aftercare.DOCX", None),
+        ("leaflet.pdf/page", None),
+        ("www.nhs.uk/leaflet.pdf", "https://www.nhs.uk/leaflet.pdf"),  # a file on a web site is a link
+        ("nhs.uk:443/x", "https://nhs.uk:443/x"),
         ("no-dot", None),
         ("www.nhs.uk/a b", None),
     ],

@@ -10,23 +10,63 @@
   if (!support || !form) return;
 
   // --- unsaved changes --------------------------------------------------------------------------------
-  const snapshot = () => {
+  const textarea = form.querySelector("textarea[name=body]");
+  const entries = () => {
     const data = new FormData(form);
     data.delete("csrfmiddlewaretoken");
     data.delete("workflow_comment");
-    return JSON.stringify([...data.entries()].map(([name, value]) => [name, String(value)]));
+    return [...data.entries()].map(([name, value]) => [name, String(value)]);
   };
-  let saved = null;
+  const snapshot = () => JSON.stringify(entries());
+  // The form as the server drew it (each field's default), in FormData's order: typing that began before this
+  // script ran still counts as unsaved.
+  const drawn = () => {
+    const fields = [];
+    for (const field of form.elements) {
+      if (!field.name || field.disabled || ["csrfmiddlewaretoken", "workflow_comment"].includes(field.name)) continue;
+      const type = (field.type || "").toLowerCase();
+      if (["button", "submit", "reset", "image", "file", "fieldset"].includes(type) || field.tagName === "BUTTON") continue;
+      if (type === "checkbox" || type === "radio") {
+        if (field.defaultChecked) fields.push([field.name, field.value]);
+      } else if (field.tagName === "SELECT") {
+        const chosen = [...field.options].filter((option) => option.defaultSelected);
+        const shown = chosen.length || field.multiple ? chosen : [...field.options].slice(0, 1);
+        for (const option of shown) fields.push([field.name, option.value]);
+      } else {
+        fields.push([field.name, field.defaultValue]);
+      }
+    }
+    return fields;
+  };
+  let saved = drawn();
   let typed = false;
+  let bodyTouched = false;
   let leaving = false;
-  // The rich-text editor rewrites its textarea once when it starts: take the reference copy after that.
-  window.setTimeout(() => {
-    saved = snapshot();
-    document.body.dataset.unsavedReference = "taken"; // the browser tests type only after this
-  }, 700);
-  form.addEventListener("input", () => { typed = true; });
-  form.addEventListener("change", () => { typed = true; });
-  const unsaved = () => typed && saved !== null && snapshot() !== saved;
+  document.body.dataset.unsavedReference = "taken";
+  const inBody = (target) => {
+    if (!textarea || !(target instanceof Node)) return false;
+    const editor = textarea.closest(".prose-editor") || textarea.parentElement;
+    return target === textarea || editor.contains(target);
+  };
+  const touched = (event) => {
+    if (!event.isTrusted) return;
+    typed = true;
+    if (inBody(event.target)) bodyTouched = true;
+  };
+  for (const kind of ["input", "change", "keydown", "paste", "drop"]) form.addEventListener(kind, touched);
+  form.addEventListener("pointerdown", (event) => {
+    if (event.isTrusted && inBody(event.target)) bodyTouched = true; // the editor's menu bar: bold, lists...
+  });
+  // The rich-text editor writes its textarea itself (an input event no person made): once as it starts, its
+  // own rendering of the saved text, and after each change made in it. Until someone has touched the body,
+  // what it writes is the saved text, and becomes the reference.
+  if (textarea) {
+    textarea.addEventListener("input", (event) => {
+      if (event.isTrusted || bodyTouched) return;
+      saved = saved.map(([name, value]) => [name, name === "body" ? textarea.value : value]);
+    });
+  }
+  const unsaved = () => typed && snapshot() !== JSON.stringify(saved);
   form.addEventListener("submit", (event) => {
     // Saving (or saving then submitting) keeps the text; the preview opens in a new tab and leaves nothing.
     const button = event.submitter;
@@ -40,7 +80,6 @@
   document.body.dataset.unsavedWarning = "on"; // lets the browser tests see the script is running
 
   // --- spell-check and the heading control inside the rich-text editor ----------------------------------
-  const textarea = form.querySelector("textarea[name=body]");
   const decorate = () => {
     const container = textarea && textarea.closest(".prose-editor");
     const editable = container && container.querySelector(".ProseMirror[contenteditable]");
@@ -114,7 +153,6 @@
   });
   if (textarea) {
     // The rich-text editor does not always fire input on its textarea: look for changes as well.
-    window.setInterval(() => { if (saved !== null && typed) measure(); }, 3000);
-    form.addEventListener("keyup", () => { typed = true; });
+    window.setInterval(() => { if (typed) measure(); }, 3000);
   }
 })();

@@ -36,7 +36,6 @@ def test_an_editor_creates_writes_and_submits_a_leaflet_without_losing_a_word(br
     assert editable.get_attribute("spellcheck") == "true" and editable.get_attribute("lang") == "en"
     assert page.locator(".heading-label").inner_text() == "Heading"
     assert editable.bounding_box()["height"] > 300
-    # The unsaved-changes check compares with a copy taken once the rich-text editor has started (0.7 s).
     page.wait_for_selector("body[data-unsaved-reference=taken]")
 
     page.fill("#id_title", "Head lice: what to do")
@@ -60,21 +59,8 @@ def test_an_editor_creates_writes_and_submits_a_leaflet_without_losing_a_word(br
     preview.close()
 
     # Leaving the page with unsaved text asks first; staying keeps everything.
-    dialogs = []
-
-    def stay(dialog):
-        dialogs.append(dialog.type)
-        dialog.dismiss()
-
-    page.on("dialog", stay)
-    page.click("a.historylink")
-    for _ in range(50):  # up to 5 s on a busy machine
-        if dialogs:
-            break
-        page.wait_for_timeout(100)
-    assert dialogs == ["beforeunload"]
+    assert _leave_for_the_history(page) == ["beforeunload"]
     assert page.input_value("#id_title") == "Head lice: what to do"
-    page.remove_listener("dialog", stay)
 
     # Submit without saving first: the form is saved, then submitted; nothing is lost, no warning shown.
     page.fill("#id_workflow_comment", "Please check the sign about a red scalp.")
@@ -90,3 +76,54 @@ def test_an_editor_creates_writes_and_submits_a_leaflet_without_losing_a_word(br
     assert [sign.text for sign in draft.help_signs.all()] == ["The scalp is red, hot and painful."]
     assert draft.events.get(action="submitted").comment == "Please check the sign about a red scalp."
     context.close()
+
+
+def _leave_for_the_history(page) -> list[str]:
+    """Click the page's History link; the dialogs the browser asked (beforeunload), dismissed to stay."""
+    dialogs = []
+
+    def stay(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.click("a.historylink")
+    for _ in range(50):  # up to 5 s on a busy machine
+        if dialogs or "/history/" in page.url:
+            break
+        page.wait_for_timeout(100)
+    page.remove_listener("dialog", stay)
+    return dialogs
+
+
+def test_typing_from_the_first_moment_counts_and_an_untouched_draft_leaves_without_asking(browser, live_server, demo):
+    from django.contrib.auth import get_user_model
+
+    from education import services
+
+    published = LeafletVersion.objects.get(leaflet__slug="milia-overview", language="en", status="published")
+    editor = get_user_model().objects.get(username="editor")
+    draft = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
+    url = f"{live_server.url}/admin/education/leafletversion/{draft.pk}/change/"
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
+        login(page, live_server, "editor")
+
+        # Typed as soon as the title box exists, before the rich-text editor (or this check) has started.
+        page.goto(url, wait_until="commit")
+        page.fill("#id_title", "Milia: typed at once")
+        page.locator(".ProseMirror[contenteditable]").wait_for()
+        page.wait_for_timeout(1500)  # the editor has started and rewritten its textarea by now
+        assert _leave_for_the_history(page) == ["beforeunload"]
+        assert page.input_value("#id_title") == "Milia: typed at once"
+
+        # Opened, read, nothing changed: the editor's own rewriting of the text is not "unsaved".
+        page.goto(url)
+        page.locator(".ProseMirror[contenteditable]").wait_for()
+        page.locator(".ProseMirror[contenteditable]").click()  # reading is not changing
+        page.wait_for_timeout(1500)
+        assert _leave_for_the_history(page) == []
+        page.wait_for_url(re.compile(r".*/history/$"))
+    finally:
+        context.close()

@@ -227,7 +227,7 @@ def test_a_new_draft_of_an_old_translation_stays_out_of_date_until_brought_up_to
     text = client.get(f"/admin/education/leafletversion/{draft.pk}/change/").content.decode()
     assert "Translation out of date" in text and "Save and mark as up to date with version 2" in text
 
-    client.post(f"/admin/education/leafletversion/{draft.pk}/workflow/catch_up/", {})
+    client.post(f"/admin/education/leafletversion/{draft.pk}/workflow/catch_up/", {"seen_revision": draft.revision})
     draft.refresh_from_db()
     assert draft.translation_of == second and draft.newer_source() is None
     assert draft.events.filter(action="edited", comment__startswith="Now translates version 2").exists()

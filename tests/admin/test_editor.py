@@ -73,11 +73,9 @@ def test_a_stale_page_cannot_submit_or_discard_a_draft_saved_since(client, draft
         assert reload(draft).status == Status.DRAFT
 
 
-@pytest.mark.parametrize(("action", "extra"), [("submit", {}), ("discard", {"confirm": "yes"})])
-def test_a_save_landing_between_the_pages_check_and_the_action_is_caught_under_the_lock(
-    client, draft, editor, monkeypatch, action, extra
-):
-    """The view's own check passes; another editor's save commits just before the service takes its lock."""
+@pytest.fixture
+def a_save_lands_before_the_lock(monkeypatch):
+    """Another editor's save commits just before the workflow service takes the leaflet's lock."""
     from education.services import workflow
 
     real_lock = workflow.lock_version
@@ -87,22 +85,30 @@ def test_a_save_landing_between_the_pages_check_and_the_action_is_caught_under_t
         return real_lock(version)
 
     monkeypatch.setattr(workflow, "lock_version", lock_after_a_save)
+
+
+@pytest.mark.parametrize("seen", [None, "", "not-a-number", "99999999999999999999999"])
+def test_a_post_on_a_draft_without_a_readable_edit_count_does_nothing(client, draft, editor, seen):
+    client.force_login(editor)
+    for action, extra in (("submit", {}), ("discard", {"confirm": "yes"})):
+        data = {**extra, **({} if seen is None else {"seen_revision": seen})}
+        response = client.post(workflow_url(draft, action), data, follow=True)
+        assert response.status_code == 200 and "Nothing was done" in page(response)
+        assert reload(draft).status == Status.DRAFT
+
+
+@pytest.mark.parametrize(("action", "extra"), [("submit", {}), ("discard", {"confirm": "yes"})])
+def test_a_save_landing_between_the_pages_check_and_the_action_is_caught_under_the_lock(
+    client, draft, editor, a_save_lands_before_the_lock, action, extra
+):
+    """The view's own check passes; another editor's save commits just before the service takes its lock."""
     client.force_login(editor)
     response = client.post(workflow_url(draft, action), {"seen_revision": reload(draft).revision, **extra}, follow=True)
     assert "Someone saved this draft after you opened it" in page(response)
     assert reload(draft).status == Status.DRAFT
 
 
-def test_save_then_submit_submits_only_the_text_this_user_saved(client, draft, editor, monkeypatch):
-    from education.services import workflow
-
-    real_lock = workflow.lock_version
-
-    def lock_after_a_save(version):
-        LeafletVersion.objects.filter(pk=version.pk).update(revision=version.revision + 1, title="Saved meanwhile")
-        return real_lock(version)
-
-    monkeypatch.setattr(workflow, "lock_version", lock_after_a_save)
+def test_save_then_submit_submits_only_the_text_this_user_saved(client, draft, editor, a_save_lands_before_the_lock):
     client.force_login(editor)
     data = version_form_data(draft, title="My own title", change_note="Clearer wording.")
     response = client.post(change_url(draft), {**data, "_submit_for_review": "1"}, follow=True)

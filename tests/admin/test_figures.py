@@ -150,3 +150,12 @@ def test_a_storage_failure_keeps_the_typed_text_and_adds_nothing(client, draft, 
     html = page(response)
     assert message in html and 'value="Milia on the eyelids."' in html
     assert not reload(draft).figures.exists()
+
+
+def test_removing_without_the_pages_edit_count_removes_nothing(client, draft, editor):
+    client.force_login(editor)
+    client.post(figures_url(draft), add_data(draft))
+    figure = reload(draft).figures.get()
+    response = client.post(figures_url(draft), {"action": "remove", "figure": figure.pk}, follow=True)
+    assert "Nothing was removed: reload the page" in page(response)
+    assert reload(draft).figures.exists()

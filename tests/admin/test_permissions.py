@@ -63,7 +63,7 @@ def build_attempt(action: str, *, actor, author, signer) -> Attempt:
         return Attempt("post", workflow_url(version, "withdraw"), data, lambda: reload(version).is_withdrawn)
     if action in status_becomes:
         url = workflow_url(version, action.split()[0])
-        data = approval_data(version) if action.startswith("approve") else {}
+        data = approval_data(version) if action.startswith("approve") else {"seen_revision": reload(version).revision}
         return Attempt("post", url, data, lambda: reload(version).status == status_becomes[action])
     if action in {"edit draft", "edit published"}:
         return Attempt(

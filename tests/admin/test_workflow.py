@@ -53,7 +53,8 @@ def test_editor_writes_and_submits_then_approver_publishes_to_the_patient_page(c
     ]
     assert "Save and submit for clinical review" in page(client.get(change_url(version)))
 
-    assert client.post(workflow_url(version, "submit"), {"comment": ""}).status_code == 302
+    seen = reload(version).revision
+    assert client.post(workflow_url(version, "submit"), {"comment": "", "seen_revision": seen}).status_code == 302
     assert reload(version).status == Status.IN_REVIEW
     assert client.get("/leaflets/head-lice/").status_code == 404  # not public until approved
 
@@ -90,17 +91,19 @@ def test_a_note_for_the_reviewer_goes_with_the_submission(client, draft, editor)
     client.force_login(editor)
     text = page(client.get(change_url(draft)))
     assert "Note for the reviewer (optional)" in text and "Saves everything on this page first" in text
-    client.post(workflow_url(draft, "submit"), {"comment": "Please check the new fever sign."})
+    seen = reload(draft).revision
+    client.post(workflow_url(draft, "submit"), {"comment": "Please check the new fever sign.", "seen_revision": seen})
     assert reload(draft).status == Status.IN_REVIEW
     assert draft.events.get(action="submitted").comment == "Please check the new fever sign."
 
 
 def test_discarding_needs_the_box_ticked(client, draft, editor):
     client.force_login(editor)
-    response = client.post(workflow_url(draft, "discard"), {"comment": ""}, follow=True)
+    seen = reload(draft).revision
+    response = client.post(workflow_url(draft, "discard"), {"comment": "", "seen_revision": seen}, follow=True)
     assert "Not discarded: tick the box" in page(response)
     assert reload(draft).status == Status.DRAFT
-    client.post(workflow_url(draft, "discard"), {"comment": "", "confirm": "yes"})
+    client.post(workflow_url(draft, "discard"), {"comment": "", "confirm": "yes", "seen_revision": seen})
     assert reload(draft).status == Status.DISCARDED
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clinic.storage import STORAGE_ERRORS, storage_failure_message
-from education import services
+from education import selectors, services
 from education.admin.common import not_permitted_as_403, page_context, viewable_version
 from education.content import body_headings, heading_found
 from education.forms import FigureAddForm, FigureForm
@@ -54,15 +54,16 @@ def figures_view(request, pk, *, model_admin):
                             messages.success(request, _("Figure added."))
                             return HttpResponseRedirect(here)
                 elif action in ("change", "remove"):
-                    figure = version.figures.filter(pk=_int(request.POST.get("figure"))).first()
+                    figure = version.figures.filter(pk=selectors.parse_id(request.POST.get("figure"))).first()
                     if figure is None:
                         messages.error(request, _("That figure is not part of this version."))
                         return HttpResponseRedirect(here)
                     form = FigureForm(request.POST)
                     if action == "remove":
-                        services.figure_remove(
-                            figure=figure, user=request.user, expected_revision=_int(request.POST.get("seen_revision"))
-                        )
+                        seen = selectors.parse_id(request.POST.get("seen_revision"))
+                        if seen is None:  # a page that cannot say which save it showed removes nothing
+                            raise services.StaleEdit(_("Nothing was removed: reload the page and try again."))
+                        services.figure_remove(figure=figure, user=request.user, expected_revision=seen)
                         messages.success(request, _("Figure removed."))
                         return HttpResponseRedirect(here)
                     if form.is_valid():
@@ -115,7 +116,3 @@ def figures_view(request, pk, *, model_admin):
         headings=body_headings(version.body),
     )
     return TemplateResponse(request, "admin/education/leafletversion/figures.html", context)
-
-
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isascii() and str(value).isdigit() and len(str(value)) < 12 else None

@@ -99,6 +99,8 @@ def workflow_view(request, pk, action, *, model_admin):
     the service refuses it if the text changed since the page was drawn."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    if action not in ACTIONS and action != "withdraw":
+        raise Http404
     version = viewable_version(request, pk, version_admin=model_admin)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else None
@@ -106,7 +108,9 @@ def workflow_view(request, pk, action, *, model_admin):
         messages.error(request, _("The comment is too long (2000 characters at most)."))
         return HttpResponseRedirect(version_url(version))
     seen = request.POST.get("seen_revision")
-    if version.status == LeafletVersion.Status.DRAFT and seen is not None and seen != str(version.revision):
+    # Every button acting on a draft says which save of it the page showed (change_form.html). A post without
+    # one (a page from before that, a hand-made request) cannot show what the user saw: refused the same way.
+    if version.status == LeafletVersion.Status.DRAFT and (seen is None or seen != str(version.revision)):
         # The page this button was on showed an older draft: acting on it would act on text the user has not
         # seen (or drop what they typed). Never silently: say so and send them back to the saved draft.
         messages.error(

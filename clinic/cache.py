@@ -13,10 +13,10 @@ Only connection and timeout errors are forgiven; any other Redis error (a wrong 
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -25,95 +25,58 @@ logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 LOG_EVERY_SECONDS = 60
+_last_logged = 0.0
 
 
 class CacheUnavailable(Exception):
     """The cache could not be reached for an operation whose result the caller needs (incr, decr)."""
 
 
+def _unreachable(operation: str, error: Exception) -> None:
+    global _last_logged
+    now = time.monotonic()
+    if now - _last_logged >= LOG_EVERY_SECONDS:
+        _last_logged = now
+        logger.warning(
+            "The cache (Redis) cannot be reached (%s: %s); serving from the database until it is back",
+            operation, type(error).__name__,
+        )  # fmt: skip
+
+
+def _forgiving(missed):
+    """Run the RedisCache method; if Redis cannot be reached, log and return `missed(*args, **kwargs)`."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except UNREACHABLE as error:
+                _unreachable(method.__name__, error)
+                return missed(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _default(key, default=None, version=None):
+    return default
+
+
+def _refuse(key, delta=1, version=None):
+    raise CacheUnavailable("the cache cannot be reached")
+
+
 class ForgivingRedisCache(RedisCache):
-    _last_logged = 0.0
-
-    def _unreachable(self, operation: str, error: Exception) -> None:
-        now = time.monotonic()
-        if now - ForgivingRedisCache._last_logged >= LOG_EVERY_SECONDS:
-            ForgivingRedisCache._last_logged = now
-            logger.warning(
-                "The cache (Redis) cannot be reached (%s: %s); serving from the database until it is back",
-                operation, type(error).__name__,
-            )  # fmt: skip
-
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except UNREACHABLE as error:
-            self._unreachable("add", error)
-            return False
-
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except UNREACHABLE as error:
-            self._unreachable("get", error)
-            return default
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except UNREACHABLE as error:
-            self._unreachable("set", error)
-
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except UNREACHABLE as error:
-            self._unreachable("touch", error)
-            return False
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except UNREACHABLE as error:
-            self._unreachable("delete", error)
-            return False
-
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except UNREACHABLE as error:
-            self._unreachable("get_many", error)
-            return {}
-
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except UNREACHABLE as error:
-            self._unreachable("has_key", error)
-            return False
-
-    def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except UNREACHABLE as error:
-            self._unreachable("incr", error)
-            raise CacheUnavailable(f"the cache cannot be reached ({type(error).__name__})") from error
-
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except UNREACHABLE as error:
-            self._unreachable("set_many", error)
-            return list(data)  # the keys not stored
-
-    def delete_many(self, keys, version=None):
-        try:
-            super().delete_many(keys, version)
-        except UNREACHABLE as error:
-            self._unreachable("delete_many", error)
-
-    def clear(self):
-        try:
-            return super().clear()
-        except UNREACHABLE as error:
-            self._unreachable("clear", error)
-            return False
+    add = _forgiving(lambda *args, **kwargs: False)(RedisCache.add)
+    get = _forgiving(_default)(RedisCache.get)
+    set = _forgiving(lambda *args, **kwargs: None)(RedisCache.set)
+    touch = _forgiving(lambda *args, **kwargs: False)(RedisCache.touch)
+    delete = _forgiving(lambda *args, **kwargs: False)(RedisCache.delete)
+    get_many = _forgiving(lambda *args, **kwargs: {})(RedisCache.get_many)
+    has_key = _forgiving(lambda *args, **kwargs: False)(RedisCache.has_key)
+    incr = _forgiving(_refuse)(RedisCache.incr)  # decr is incr with -delta
+    set_many = _forgiving(lambda data, *args, **kwargs: list(data))(RedisCache.set_many)  # the keys not stored
+    delete_many = _forgiving(lambda *args, **kwargs: None)(RedisCache.delete_many)
+    clear = _forgiving(lambda: False)(RedisCache.clear)

@@ -1,6 +1,10 @@
 """The clinic's name and phone number for pages that must work without the database (the 500 and 503
 pages): a small JSON file, rewritten whenever the default clinic is saved, then settings, then a generic
-text. Nothing here touches the database."""
+text. Reading it never touches the database.
+
+The file is on each server's own disk. With several servers, the clinic is saved through one of them; the
+others refresh their copy from the database as their workers start (refresh_contact_file, run in a thread by
+clinic/gunicorn.py, so a database that is down never holds a worker up), and workers are recycled."""
 
 import json
 import logging
@@ -95,6 +99,24 @@ def clinic_contact() -> ClinicContact | None:
     if name or phone:
         return ClinicContact(name=name, phone=phone)
     return None
+
+
+def refresh_contact_file() -> bool:
+    """Write the default clinic's details from the database to this server's file. False, and logged, when the
+    database cannot be read; False when there is no default clinic (the file is left as it is)."""
+    from django.db import DatabaseError
+
+    from clinic.models import Clinic
+
+    try:
+        clinic = Clinic.objects.filter(is_default=True).first()
+    except DatabaseError as error:
+        logger.warning("Could not refresh the clinic's contact details from the database: %s", type(error).__name__)
+        return False
+    if clinic is None:
+        return False
+    write_contact_file(clinic)
+    return True
 
 
 def write_default_clinic_contact(sender, instance, **kwargs) -> None:

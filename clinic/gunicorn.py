@@ -2,6 +2,7 @@
 in docs/deploy.md run it). Each can be changed with an environment variable or a command-line option."""
 
 import os
+import threading
 
 # Loopback only by default: the reverse proxy (nginx) is the only way in.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -31,3 +32,20 @@ errorlog = "-"
 # Worker heartbeat files in memory, not on a possibly slow disk.
 SHARED_MEMORY = "/dev/shm"  # noqa: S108 - gunicorn creates its own files there, with safe names
 worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
+
+
+def post_worker_init(worker):
+    """A worker has started: refresh this server's copy of the clinic's contact details for the error pages
+    (clinic/contact.py), in a thread of its own so a database that is down or slow never delays serving."""
+    threading.Thread(target=_refresh_clinic_contact, name="clinic-contact", daemon=True).start()
+
+
+def _refresh_clinic_contact():
+    from django.db import connections
+
+    from clinic.contact import refresh_contact_file
+
+    try:
+        refresh_contact_file()
+    finally:
+        connections.close_all()  # this thread's own connection

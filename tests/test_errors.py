@@ -288,6 +288,40 @@ def test_a_failed_write_keeps_the_old_file_and_does_not_stop_the_save(clinic, co
     assert "Could not write the clinic's contact details" in caplog.text
 
 
+def test_a_server_refreshes_its_copy_from_the_database(clinic, contact_file):
+    """Saved through another server: this one's file is older (here: missing) until it refreshes it."""
+    contact_file.unlink()
+    assert clinic_contact.refresh_contact_file() is True
+    assert json.loads(contact_file.read_text())["phone"] == "01234 567 890"
+
+
+def test_without_the_database_the_refresh_keeps_the_file_and_says_so(clinic, contact_file, caplog):
+    before = contact_file.read_text()
+    with database_down(), caplog.at_level(logging.WARNING):
+        assert clinic_contact.refresh_contact_file() is False
+    assert contact_file.read_text() == before
+    assert "Could not refresh the clinic's contact details" in caplog.text
+
+
+def test_without_a_default_clinic_the_refresh_writes_nothing(db, contact_file):
+    assert clinic_contact.refresh_contact_file() is False
+    assert not contact_file.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_gunicorn_worker_refreshes_the_file_in_a_thread_of_its_own(contact_file):
+    import threading
+
+    from clinic import gunicorn
+
+    Clinic.objects.create(name="Riverside Skin Clinic", slug="riverside", phone="01234 567 890", is_default=True)
+    contact_file.unlink(missing_ok=True)
+    gunicorn.post_worker_init(worker=None)
+    [thread] = [thread for thread in threading.enumerate() if thread.name == "clinic-contact"]
+    thread.join(timeout=30)
+    assert json.loads(contact_file.read_text())["name"] == "Riverside Skin Clinic"
+
+
 @pytest.mark.parametrize("content", [None, "", "{not json", "[1, 2]", '{"name": ""}', '{"name": 5}'])
 def test_a_missing_or_corrupt_contact_file_falls_back_to_settings(settings, contact_file, content):
     if content is not None:

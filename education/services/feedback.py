@@ -54,8 +54,14 @@ def feedback_comments_remove(*, feedback_ids, user) -> int:
     """Blank the comments of these answers (their yes/no stays counted): for a comment that still names
     someone, which no scrubbing can catch. Clinical approvers only; returns how many comments were removed."""
     require(can_approve(user), _("Only clinical approvers can remove patients' comments."))
+    ids = sorted(set(feedback_ids))
     with transaction.atomic():
-        return PatientFeedback.objects.filter(pk__in=list(feedback_ids)).exclude(comment="").update(comment="")
+        chosen = PatientFeedback.objects.filter(pk__in=ids).exclude(comment="")
+        removed_ids = list(chosen.values_list("pk", flat=True))
+        removed = chosen.update(comment="")
+    if removed:  # who removed which answers' comments, for the record; never what they said
+        logger.info("%s removed the comments of patient answers %s", user.get_username(), removed_ids)
+    return removed
 
 
 class _PageViews:

@@ -47,3 +47,15 @@ def test_an_approver_can_remove_a_comment_that_names_someone_and_the_answer_stay
     assert (named.helpful, named.comment) == (True, "")
     assert other.comment == "Too long"
     assert selectors.version_feedback(version=published).answers == 2
+
+
+def test_removing_comments_is_logged_with_who_and_which_answers_never_the_words(published, approver, caplog):
+    import logging
+
+    named = services.feedback_record(version=published, helpful=True, comment="Thanks, Dr Jane Smith from flat 4")
+    empty = services.feedback_record(version=published, helpful=False, comment="")
+    with caplog.at_level(logging.INFO, logger="education.services.feedback"):
+        assert services.feedback_comments_remove(feedback_ids=[named.pk, empty.pk, named.pk], user=approver) == 1
+    [line] = [record.getMessage() for record in caplog.records if "removed the comments" in record.getMessage()]
+    assert line == f"{approver.get_username()} removed the comments of patient answers [{named.pk}]"
+    assert "Jane" not in caplog.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import re
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -211,15 +212,13 @@ def public_version(*, slug: str, number: int, language: str = "en") -> LeafletVe
     )
 
 
-def leaflet_was_withdrawn(*, slug: str) -> bool:
-    """True when a leaflet was once published but has no published version now."""
-    return LeafletVersion.objects.filter(leaflet__slug=slug, status=Status.RETIRED).exists()
-
-
-def last_withdrawn_at(*, slug: str):
-    """When a version of this leaflet was last withdrawn from patients, or None."""
-    versions = LeafletVersion.objects.filter(leaflet__slug=slug, withdrawn_at__isnull=False)
-    return versions.order_by("-withdrawn_at").values_list("withdrawn_at", flat=True).first()
+def leaflet_withdrawal(*, slug: str) -> tuple[bool, datetime.datetime | None]:
+    """(was withdrawn, when last): whether a leaflet with no published version now was once published (it has
+    retired versions), and when a version of it was last withdrawn from patients (None if never). One query."""
+    found = LeafletVersion.objects.filter(leaflet__slug=slug).aggregate(
+        retired=Count("pk", filter=Q(status=Status.RETIRED)), last=Max("withdrawn_at")
+    )
+    return bool(found["retired"]), found["last"]
 
 
 def default_clinic() -> Clinic | None:

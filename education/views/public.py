@@ -162,8 +162,8 @@ def leaflet_current(request, slug: str):
     language, how = languages.negotiate(request, clinic=clinic)
     published = {version.language: version for version in selectors.published_of_leaflet(slug=slug)}
     if not published:
-        if selectors.leaflet_was_withdrawn(slug=slug):
-            withdrawn_on = selectors.last_withdrawn_at(slug=slug)
+        was_withdrawn, withdrawn_on = selectors.leaflet_withdrawal(slug=slug)
+        if was_withdrawn:
             return _withdrawn(request, clinic=clinic, language=language, withdrawn_on=withdrawn_on)
         raise Http404("No published leaflet at this address.")
     for code in [*languages.fallback_order(wanted=language, clinic=clinic), *published]:
@@ -259,8 +259,8 @@ def leaflet_handout(request, slug: str):
         if version is not None:
             break
     if version is None:
-        if selectors.leaflet_was_withdrawn(slug=slug):
-            withdrawn_on = selectors.last_withdrawn_at(slug=slug)
+        was_withdrawn, withdrawn_on = selectors.leaflet_withdrawal(slug=slug)
+        if was_withdrawn:
             return _withdrawn(request, clinic=clinic, language=language, withdrawn_on=withdrawn_on)
         raise Http404("No published leaflet at this address.")
     try:

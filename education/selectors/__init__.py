@@ -54,8 +54,10 @@ from education.selectors.staff import (
     version_events,
 )
 from education.selectors.workspace import (
+    FigureForReview,
     RegisterRow,
     StaffHome,
+    figures_for_review,
     governance_register,
     published_with_review_due,
     review_context,
@@ -73,6 +75,8 @@ __all__ = [
     "feedback_totals",
     "FeedbackSummary",
     "figure_file_visibility",
+    "FigureForReview",
+    "figures_for_review",
     "governance_register",
     "INDEX_PAGE_CACHE_SECONDS",
     "INDEX_PAGE_SIZE",

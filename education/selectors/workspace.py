@@ -17,6 +17,7 @@ from education.models import (
     LeafletVersion,
     Notification,
     ReviewRequest,
+    VersionFigure,
 )
 from education.selectors.public import with_effective_review_due
 
@@ -178,6 +179,38 @@ def review_context(version: LeafletVersion) -> dict:
         "named_reviewer": request.reviewer if request is not None else None,
         "published": published,
     }
+
+
+@dataclass(frozen=True)
+class FigureForReview:
+    """A picture as the reviewer sees it: the figure, the name of its smallest copy (for education:figure_file)
+    and how it stands against the published version: "new" (a picture patients have not seen), "changed" (the
+    same picture, with other words or another place), "same", or "removed" (published, not in this version)."""
+
+    figure: VersionFigure
+    thumbnail: str
+    state: str
+
+
+def figures_for_review(version: LeafletVersion, published: LeafletVersion | None) -> list[FigureForReview]:
+    """The version's pictures in order, each marked against the published version's, then the published ones
+    this version drops. A picture is matched by its SHA-256 (the bytes patients would see)."""
+
+    def words(figure) -> tuple[str, str, str]:
+        return (figure.alt_text, figure.caption, figure.after_heading)
+
+    def thumbnail(figure) -> str:
+        return figure.renditions()[0][1].removeprefix("figures/")
+
+    before = {figure.sha256: figure for figure in published.figures.all()} if published else {}
+    rows = []
+    for figure in version.figures.all():
+        old = before.get(figure.sha256)
+        state = "new" if old is None else ("same" if words(old) == words(figure) else "changed")
+        rows.append(FigureForReview(figure, thumbnail(figure), state))
+    kept = {figure.sha256 for figure in version.figures.all()}
+    rows += [FigureForReview(old, thumbnail(old), "removed") for sha, old in before.items() if sha not in kept]
+    return rows
 
 
 @dataclass

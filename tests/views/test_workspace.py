@@ -3,6 +3,7 @@ leaflet history's handouts: what each shows, to whom, and that bad input never m
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -120,6 +121,39 @@ def test_the_review_page_shows_the_note_the_comments_the_changes_and_both_decisi
     assert "clearer" in section(html, "review-changes")
     decision = section(html, "review-decision")
     assert "workflow/approve/" in decision and "workflow/send_back/" in decision
+
+
+def test_the_review_page_shows_every_picture_marked_against_the_published_version(client, leaflet, editor, approver):
+    from education import figures
+    from tests.figures_support import add_figure, picture_bytes, upload
+
+    def picture(colour):
+        return figures.prepare_upload(upload(picture_bytes(colour=colour), "picture.png"))
+
+    first = factories.make_draft(leaflet=leaflet, author=editor)
+    add_figure(first, user=editor, alt_text="Milia on a cheek.")
+    services.figure_add(version=first, user=editor, picture=picture((200, 0, 0)), alt_text="A red forearm.")
+    services.version_submit(version=first, user=editor)
+    published = services.version_approve_and_publish(
+        version=first, content_hash=factories.shown_hash(first), attested=True, user=approver
+    )
+    draft = services.version_create_draft(leaflet=leaflet, user=editor, based_on=published)
+    face, red = draft.figures.order_by("position")
+    services.figure_update(figure=face, user=editor, alt_text="Milia on both cheeks.", caption="", after_heading="")
+    services.figure_remove(figure=red, user=editor)
+    services.figure_add(version=draft, user=editor, picture=picture((0, 0, 200)), alt_text="A blue forearm.")
+    factories.edit(draft, user=editor, change_note="New pictures.")
+    services.version_submit(version=draft, user=editor)
+
+    client.force_login(approver)
+    html = section(client.get(reverse("admin:education_leafletversion_review", args=[draft.pk])).content.decode(),
+                   "review-figures")  # fmt: skip
+
+    states = re.findall(r'class="review-figure figure-(\w+)".*?alt="([^"]+)"', html, flags=re.S)
+    assert states == [("changed", "Milia on both cheeks."), ("new", "A blue forearm."), ("removed", "A red forearm.")]
+    assert "New picture" in html and "Removed: in the published version, not in this one" in html
+    for src in re.findall(r'<img class="figure-thumbnail" src="([^"]+)"', html):
+        assert client.get(src).status_code == 200  # the reviewer sees each picture, the draft's ones included
 
 
 def test_approving_from_the_review_page_publishes_it(client, in_review, approver):

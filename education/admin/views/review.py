@@ -40,6 +40,7 @@ def review_view(request, pk, *, model_admin):
         is_contributor=services.is_contributor(version=version, user=request.user),
         approval_statement=services.approval_statement(),
         comment_form=CommentForm(),
+        figures=selectors.figures_for_review(version, published),
         title=_("Review: %(version)s") % {"version": version},
         **context,
     )

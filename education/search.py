@@ -270,9 +270,13 @@ def topics_and_languages() -> Filters:
     largest of two primary keys, whatever the size of the library)."""
     codes = _language_codes()
     languages = " UNION ALL ".join("SELECT %s AS code" for _ in codes)
+    # Each probe goes from the topic's leaflets to their versions (the leaflet_topic index, then the versions of
+    # one leaflet), never through all published versions: in that order a topic whose leaflets come last
+    # (their review dates, say) would cost a walk through the whole library.
     sql = f"""SELECT 't', t.topic FROM (SELECT DISTINCT topic FROM education_leaflet WHERE topic <> '') t
-              WHERE EXISTS (SELECT 1 FROM education_leaflet l JOIN education_leafletversion v ON v.leaflet_id = l.id
-                            WHERE l.topic = t.topic AND v.status = 'published')
+              WHERE EXISTS (SELECT 1 FROM education_leaflet l WHERE l.topic = t.topic
+                            AND EXISTS (SELECT 1 FROM education_leafletversion v
+                                        WHERE v.leaflet_id = l.id AND v.status = 'published'))
               UNION ALL
               SELECT 'l', c.code FROM ({languages}) c
               WHERE EXISTS (SELECT 1 FROM education_leafletversion v WHERE v.status = 'published' AND v.language = c.code)

@@ -16,5 +16,6 @@ urlpatterns = [
     path("staff/handout/", views.handout_create, name="handout_create"),
     path("s/<str:token>/", views.share_page, name="share"),
     path("s/<str:token>/handout.pdf", views.share_handout, name="share_handout"),
+    path("s/<str:token>/feedback/", views.share_feedback, name="share_feedback"),
     path("staff/share/", views.share_create, name="share_create"),
 ]

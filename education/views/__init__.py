@@ -1,7 +1,7 @@
 """The app's own pages: `public` for patients (leaflets, share links, handout PDFs), `staff` for printing a
 handout and sharing a leaflet outside the admin, `workspace` for the staff home."""
 
-from education.views.feedback import leaflet_feedback
+from education.views.feedback import leaflet_feedback, share_feedback
 from education.views.figures import figure_file
 from education.views.public import (
     leaflet_current,
@@ -25,6 +25,7 @@ __all__ = [
     "leaflet_version",
     "notifications_read",
     "share_create",
+    "share_feedback",
     "share_handout",
     "share_page",
     "staff_home",

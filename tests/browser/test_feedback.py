@@ -33,3 +33,23 @@ def test_the_question_is_accessible(page, live_server, demo):
     page.goto(f"{live_server.url}/leaflets/milia-overview/")
     page.locator("#feedback").scroll_into_view_if_needed()
     assert_accessible(page)
+
+
+def test_a_patient_answers_on_the_link_they_were_sent(no_js_page, live_server, demo):
+    """A share page sends no Referer, so the browser posts its form with Origin "null"; the answer still counts."""
+    from django.contrib.auth import get_user_model
+
+    from clinic.models import Clinic
+    from education import services
+
+    version = LeafletVersion.objects.get(leaflet__slug="milia-overview", language="en", status="published")
+    editor = get_user_model().objects.get(username="editor")
+    _link, token = services.share_link_create(version=version, clinic=Clinic.objects.get(is_default=True), user=editor)
+    patient = no_js_page
+    patient.goto(f"{live_server.url}/s/{token}/")
+    patient.get_by_label("Yes").check()
+    patient.get_by_role("button", name="Send").click()
+    assert patient.locator("h1").inner_text() == "Thank you"
+    assert patient.url == f"{live_server.url}/s/{token}/feedback/"
+    (row,) = PatientFeedback.objects.all()
+    assert (row.version_id, row.helpful) == (version.pk, True)

@@ -194,11 +194,52 @@ def test_feedback_on_a_retired_version_is_still_taken(client, published, editor,
     assert PatientFeedback.objects.get().version == published
 
 
-def test_share_pages_do_not_ask(client, published, editor, clinic):
-    # A share page sends no Referer (its Origin is "null"): the question is on the public pages only.
+def test_a_patient_answers_on_their_share_link_and_nothing_ties_the_answer_to_it(client, published, editor, clinic):
+    """A share page sends no Referer, so its form posts with Origin "null": the valid token vouches instead."""
     _link, token = services.share_link_create(version=published, clinic=clinic, user=editor)
-    body = client.get(f"/s/{token}/").content.decode()
-    assert "Was this leaflet helpful?" not in body
+    page = client.get(f"/s/{token}/").content.decode()
+    assert "Was this leaflet helpful?" in page and f'action="/s/{token}/feedback/"' in page
+
+    response = post(client, {"helpful": "no", "comment": "Clear, thanks."}, origin="null", url=f"/s/{token}/feedback/")
+
+    assert response.status_code == 200 and "Thank you" in response.content.decode()
+    assert "no-store" in response["Cache-Control"] and response["Referrer-Policy"] == "no-referrer"
+    assert f'href="/s/{token}/"' in response.content.decode()  # back to the patient's own link
+    row = PatientFeedback.objects.get()
+    assert (row.version, row.helpful, row.comment) == (published, False, "Clear, thanks.")
+    stored = " ".join(str(getattr(row, field.attname)) for field in PatientFeedback._meta.concrete_fields)
+    assert token not in stored  # and no column names a link (test_nothing_identifying_is_stored_in_any_column)
+    assert not any("link" in field.name or "share" in field.name for field in PatientFeedback._meta.fields)
+
+
+def test_share_link_answers_are_refused_from_another_site_or_a_bad_link(client, published, editor, clinic, approver):
+    link, token = services.share_link_create(version=published, clinic=clinic, user=editor)
+    assert post(client, origin="https://evil.example", url=f"/s/{token}/feedback/").status_code == 403
+    assert post(client, origin="null", url="/s/not-a-real-token-at-all/feedback/").status_code == 404
+    services.share_link_revoke(link=link, user=editor)
+    assert post(client, origin="null", url=f"/s/{token}/feedback/").status_code == 404
+    assert not PatientFeedback.objects.exists()
+    assert client.get(f"/s/{token}/feedback/").status_code == 405
+
+
+def test_share_link_answers_go_through_the_same_checks(client, published, editor, clinic, settings):
+    _link, token = services.share_link_create(version=published, clinic=clinic, user=editor)
+    url = f"/s/{token}/feedback/"
+    assert post(client, {"helpful": "maybe"}, origin="null", url=url).status_code == 400
+    assert post(client, {"website": "spam"}, origin="null", url=url).status_code == 200  # the trap: not stored
+    assert not PatientFeedback.objects.exists()
+    settings.FEEDBACK_RATE_LIMIT = 1
+    rate_limit.reset()  # the answer refused above was counted
+    assert post(client, origin="null", url=url).status_code == 200
+    assert post(client, origin="null", url=url).status_code == 429
+    assert PatientFeedback.objects.count() == 1
+
+
+def test_a_share_link_to_a_withdrawn_version_takes_no_answer(client, published, editor, clinic, approver):
+    _link, token = services.share_link_create(version=published, clinic=clinic, user=editor)
+    services.version_withdraw(version=published, user=approver, reason="Wrong advice in v1")
+    response = post(client, origin="null", url=f"/s/{token}/feedback/")
+    assert response.status_code in (404, 410) and not PatientFeedback.objects.exists()
 
 
 # --- page views --------------------------------------------------------------------------------------------

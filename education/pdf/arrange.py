@@ -1,4 +1,5 @@
-"""Large print without wasted paper: where each leaflet's "when to get help" block goes.
+"""Handouts without wasted paper: where each leaflet's "when to get help" block goes in large print, and a
+last page that would hold only a few lines.
 
 The block never splits across pages (`break-inside: avoid`), so at 16 pt it often does not fit below the
 text before it and jumps to the next page, leaving that page half empty. In large print,
@@ -12,6 +13,10 @@ and puts each block, among the places from its usual one (after the key points) 
 latest on the next page (a patient finds it early), at the first where it fits, or else where it leaves least
 of a page empty, at most MAX_EMPTY; where there is no such place it stays at its usual place. A second layout, with the blocks there, is the handout. Leaflets start on a page of their own, so
 each is placed on its own, in the same two layouts.
+
+In any print size, a leaflet whose last page would hold only a few lines (its closing "read online" lines,
+say) is laid out once more with its references and closing lines set closer together (`tighten`), and
+printed so only where that saves the page.
 
 The markers cannot come from a leaflet's text: the sanitised body has no comments and no attributes but a
 link's address. No database and no Django here: strings and WeasyPrint's page boxes.
@@ -32,6 +37,8 @@ _BLOCK = re.compile(r"<!--help-block:(\d+)-->.*?<!--/help-block:\1-->", re.DOTAL
 SLOT_ATTRIBUTE = "data-help-slot"
 BLOCK_ATTRIBUTE = "data-help-block"
 LEAFLET_ATTRIBUTE = "data-leaflet"
+TIGHT_ATTRIBUTE = "data-tight"
+NEARLY_EMPTY = 0.2  # a leaflet's last page filled less than this is worth one more, tighter, layout
 
 
 def slot_marker(leaflet: int, slot: int) -> str:
@@ -150,9 +157,8 @@ def choose(html: str, spots: dict[tuple[int, int], Spot], heights: dict[int, flo
     return {leaflet: ranked[0] for leaflet, ranked in _candidates(html, spots, heights).items()}
 
 
-def waste(document) -> dict[int, float]:
-    """For each leaflet in a laid-out document, the largest share of a page left empty on its pages but its
-    last (down to the lowest line of text)."""
+def _page_fills(document) -> dict[int, list[float]]:
+    """For each leaflet in a laid-out document, how full each of its pages is (down to the lowest line)."""
     fills: dict[int, list[float]] = {}
     for page in document.pages:
         page_box = page._page_box
@@ -166,7 +172,31 @@ def waste(document) -> dict[int, float]:
                 lowest = max(lowest, box.position_y + box.height)
         if leaflet is not None:
             fills.setdefault(leaflet, []).append((lowest - top) / (page_box.height or 1))
-    return {leaflet: max((1 - fill for fill in pages[:-1]), default=0.0) for leaflet, pages in fills.items()}
+    return fills
+
+
+def waste(document) -> dict[int, float]:
+    """For each leaflet in a laid-out document, the largest share of a page left empty on its pages but its
+    last (down to the lowest line of text)."""
+    return {
+        leaflet: max((1 - fill for fill in pages[:-1]), default=0.0) for leaflet, pages in _page_fills(document).items()
+    }
+
+
+def tighten(html: str, document, lay_out: Callable[[str], object]):
+    """A leaflet whose last page holds only a few lines (its closing lines, say: less than NEARLY_EMPTY of the
+    page) is laid out once more with its references and closing lines set closer together (`data-tight`,
+    static/css/pdf.css). That layout is the handout only if it takes fewer pages; else `document` is."""
+    fills = _page_fills(document)
+    loose = [leaflet for leaflet, pages in fills.items() if len(pages) > 1 and pages[-1] < NEARLY_EMPTY]
+    if not loose:
+        return document
+    tight = html
+    for leaflet in loose:
+        marker = f'{LEAFLET_ATTRIBUTE}="{leaflet}"'
+        tight = tight.replace(marker, f"{marker} {TIGHT_ATTRIBUTE}", 1)
+    trial = lay_out(tight)
+    return trial if len(trial.pages) < len(document.pages) else document
 
 
 def arrange(html: str, lay_out: Callable[[str], object]):
@@ -177,7 +207,7 @@ def arrange(html: str, lay_out: Callable[[str], object]):
     possible = slots(html)
     blocks = placement(html)
     if not possible or not blocks:
-        return lay_out(html)
+        return tighten(html, lay_out(html), lay_out)
     at_the_end = {leaflet: max(possible[leaflet]) for leaflet in blocks if leaflet in possible}
     ranked = _candidates(html, *measure(lay_out(place(html, at_the_end))))
     chosen = {leaflet: places[0] for leaflet, places in ranked.items()}
@@ -201,4 +231,4 @@ def arrange(html: str, lay_out: Callable[[str], object]):
         best_document = document if better == set(retry) else lay_out(place(html, chosen))
         if best_document is not document:
             best = waste(best_document)
-    return best_document
+    return tighten(place(html, chosen), best_document, lay_out)

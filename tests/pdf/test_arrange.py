@@ -77,10 +77,77 @@ def test_the_places_are_never_after_a_heading_nor_between_a_paragraph_and_its_li
     assert arrange.placement(html) == {0: arrange.HOME}
 
 
+class _Laid:
+    pages = ()  # a layout with nothing on it: no leaflet, so no last page to tighten
+
+
 def test_without_markers_there_is_one_layout():
-    calls = []
-    assert arrange.arrange("<p>Normal print</p>", lambda html: calls.append(html) or "document") == "document"
+    calls, laid = [], _Laid()
+    assert arrange.arrange("<p>Normal print</p>", lambda html: calls.append(html) or laid) is laid
     assert calls == ["<p>Normal print</p>"]
+
+
+# --- a last page holding only a few lines --------------------------------------------------------------------
+
+
+def _ending(space_mm: int) -> str:
+    """A leaflet of one page of `space_mm` of text, then its references and its closing lines."""
+    references = "".join(
+        f"<li>Author {n}. A title of a paper. A journal; 2024. https://example.org/{n}</li>" for n in range(8)
+    )
+    return (
+        f'<html><body><article class="leaflet" data-leaflet="0"><div style="height: {space_mm}mm"></div>'
+        f'<section class="references"><h2>References</h2><ol>{references}</ol></section>'
+        '<div class="online"><p>Read this leaflet online: example.org</p>'
+        "<p>This information does not replace advice from your own clinician.</p></div></article></body></html>"
+    )
+
+
+@pytest.fixture
+def lay_out():
+    """WeasyPrint in this process with the handout's own stylesheet and fonts, as the render process lays out."""
+    import weasyprint
+
+    from education.pdf import render
+    from education.pdf.fetcher import ASSET_ORIGIN, HandoutURLFetcher
+
+    state = render._render_state()
+    options = {**weasyprint.DEFAULT_OPTIONS, "stylesheets": [state.stylesheet]}
+    layouts = []
+
+    def lay_out(html: str):
+        layouts.append(html)
+        source = weasyprint.HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=HandoutURLFetcher())
+        return source.render(font_config=state.font_config, **options)
+
+    lay_out.layouts = layouts
+    return lay_out
+
+
+def test_a_last_page_with_only_the_closing_lines_is_saved_by_setting_the_end_closer(lay_out):
+    found = None
+    for space in range(150, 260, 3):  # the first height of text that pushes only the closing lines over
+        loose = lay_out(_ending(space))
+        if len(loose.pages) == 2:
+            found = space
+            break
+    assert found, "no layout left the closing lines alone on a page"
+    assert arrange._page_fills(loose)[0][-1] < arrange.NEARLY_EMPTY
+    tight = arrange.tighten(_ending(found), loose, lay_out)
+    assert len(tight.pages) == 1 and f"{arrange.TIGHT_ATTRIBUTE}" in lay_out.layouts[-1]
+
+
+def test_tightening_that_saves_no_page_is_not_kept_and_a_full_last_page_is_left_alone(lay_out):
+    first = lay_out(_ending(10))  # one page: nothing to save, no further layout
+    assert arrange.tighten(_ending(10), first, lay_out) is first and len(lay_out.layouts) == 1
+    for space in range(200, 262, 3):  # text that fills the first page: the end alone on the second, tightened or not
+        loose = lay_out(_ending(space))
+        if len(loose.pages) == 2 and arrange._page_fills(loose)[0][-1] < arrange.NEARLY_EMPTY:
+            layouts = len(lay_out.layouts)
+            kept = arrange.tighten(_ending(space), loose, lay_out)
+            if len(lay_out.layouts) > layouts and kept is loose:
+                return  # laid out tighter, saved nothing, so the first layout is the handout
+    pytest.fail("no layout where tightening was tried and did not save the page")
 
 
 def leaflet_pages(data: bytes, language: str) -> list[list[float]]:

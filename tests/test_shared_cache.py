@@ -90,12 +90,7 @@ def test_publishing_shows_at_once_through_the_shared_cache(
     shared_cache, page_cache, client, published, clinic, editor, approver
 ):
     assert "Milia: small white bumps" in client.get("/leaflets/milia-test/").content.decode()
-    draft = services.version_create_draft(leaflet=published.leaflet, user=editor, based_on=published)
-    factories.edit(draft, user=editor, title="Milia: a new title", change_note="Clearer title")
-    services.version_submit(version=draft, user=editor)
-    services.version_approve_and_publish(
-        version=draft, content_hash=factories.shown_hash(draft), attested=True, user=approver
-    )
+    factories.supersede(published, editor=editor, approver=approver, title="Milia: a new title")
     assert "Milia: a new title" in client.get("/leaflets/milia-test/").content.decode()
 
 

@@ -129,7 +129,7 @@ def main() -> int:
         }
         print("Setting up: migrate, demo data, collectstatic ...", flush=True)
         manage("migrate", "--no-input", env=demo_env)
-        manage("demo", "--password", secrets.token_urlsafe(12), env=demo_env)
+        manage("demo", f"--password={secrets.token_urlsafe(12)}", env=demo_env)
         manage("collectstatic", "--no-input", env=production)
         log = (tmp / "gunicorn.log").open("w")
         server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments

@@ -62,7 +62,7 @@ def served(throwaway_postgres, tmp_path_factory):
         "LOG_LEVEL": "WARNING",
     }
     manage("migrate", "--no-input", env=child_environment(**common, DEBUG="true"))
-    manage("demo", "--password", secrets.token_urlsafe(12), env=child_environment(**common, DEBUG="true"))
+    manage("demo", f"--password={secrets.token_urlsafe(12)}", env=child_environment(**common, DEBUG="true"))
     production = child_environment(
         **common,
         DJANGO_SETTINGS_MODULE="tests.faults.served_settings",

@@ -151,7 +151,7 @@ def cluster(throwaway_postgres, tmp_path_factory):
             "SHARE_EMAILS_PER_HOUR": str(EMAILS_PER_HOUR),
         }
         manage("migrate", "--no-input", env=child_environment(**common, DEBUG="true"))
-        manage("demo", "--password", PASSWORD, env=child_environment(**common, DEBUG="true"))
+        manage("demo", f"--password={PASSWORD}", env=child_environment(**common, DEBUG="true"))
         production = child_environment(
             **common,
             DJANGO_SETTINGS_MODULE="tests.faults.cluster_settings",
